@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Container, ContainerModule } from 'inversify';
+import { ILogger, silentLogger } from '../logging/logger';
+import { agentModule } from '../services/agent/agent-module';
+import { configurationModule } from '../services/configuration/configuration-module';
+import { fileModule } from '../services/file/file-module';
+import type { StorageOptions } from '../services/file/file-service';
+import { personalityModule } from '../services/personality/personality-module';
+import { roleModule } from '../services/role/role-module';
+
+/** What a container needs to know: the data folder, and optionally a logger and lock timings. */
+export interface ContainerOptions extends StorageOptions {
+  logger?: ILogger;
+}
+
+/** Builds the one container of an agentcfg instance from the feature modules. */
+export function createContainer(options: ContainerOptions): Container {
+  const { logger, ...storage } = options;
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.load(
+    new ContainerModule(({ bind }) => {
+      bind<ILogger>(ILogger).toConstantValue(logger ?? silentLogger());
+    }),
+    fileModule(storage),
+    personalityModule,
+    roleModule,
+    agentModule,
+    configurationModule,
+  );
+  return container;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+
+/** The three kinds of configuration record. */
+export const RECORD_KINDS = ['personality', 'role', 'agent'] as const;
+
+/** One of the three kinds of configuration record. */
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Fields every stored record carries, managed by the services rather than by callers. */
+export const recordMetaShape = {
+  id: idSchema,
+  isTemplate: z.boolean(),
+  version: z.number().int().positive(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+};
+
+/** The service-managed fields of a stored record. */
+export interface RecordMeta {
+  id: string;
+  isTemplate: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Names of the fields a caller may never set or patch directly. */
+export const MANAGED_FIELDS = ['isTemplate', 'version', 'createdAt', 'updatedAt'] as const;
+
+/** Free text with a generous cap, so one bad input cannot bloat a file. */
+export function text(max: number): z.ZodString {
+  return z.string().max(max, `must be at most ${max} characters`);
+}
+
+/** Non-blank text with a cap. */
+export function requiredText(max: number): z.ZodString {
+  return text(max).regex(/\S/, 'must not be blank');
+}

@@ -1,0 +1,56 @@
+import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
+import type { Personality, PersonalityInput, PersonalityPatch } from '../../domain/personality/personality';
+import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
+import type { VersionGuard } from '../shared/record-service';
+
+/** An agent with what it is built from and the system prompt an app sends to its model. */
+export interface ResolvedAgent {
+  agent: Agent;
+  personality: Personality;
+  role: Role;
+  systemPrompt: string;
+  /** Advice about the model config that is valid but may be a mistake (an unknown model, say). */
+  warnings: string[];
+}
+
+/** Counts of what a data folder holds. */
+export interface ConfigurationSummary {
+  dataDir: string;
+  personalities: { total: number; templates: number };
+  roles: { total: number; templates: number };
+  agents: { total: number };
+}
+
+/** The front door of the library: every read and change of configuration goes through here. */
+export interface IConfigurationService {
+  /** The data folder in use. */
+  readonly dataDir: string;
+  /** Creates the data folder and seeds the templates that are missing; idempotent. */
+  initialize(): Promise<void>;
+
+  createPersonality(input: PersonalityInput): Promise<Personality>;
+  getPersonality(id: string): Promise<Personality | null>;
+  getAllPersonalities(): Promise<Personality[]>;
+  updatePersonality(id: string, patch: PersonalityPatch, guard?: VersionGuard): Promise<Personality>;
+  deletePersonality(id: string, guard?: VersionGuard): Promise<Personality>;
+
+  createRole(input: RoleInput): Promise<Role>;
+  getRole(id: string): Promise<Role | null>;
+  getAllRoles(): Promise<Role[]>;
+  updateRole(id: string, patch: RolePatch, guard?: VersionGuard): Promise<Role>;
+  deleteRole(id: string, guard?: VersionGuard): Promise<Role>;
+
+  createAgent(input: AgentInput): Promise<Agent>;
+  getAgent(id: string): Promise<Agent | null>;
+  getAllAgents(): Promise<Agent[]>;
+  updateAgent(id: string, patch: AgentPatch, guard?: VersionGuard): Promise<Agent>;
+  deleteAgent(id: string, guard?: VersionGuard): Promise<Agent>;
+
+  /** The agent's effective system prompt and the records it comes from; NOT_FOUND if any is missing. */
+  resolveAgent(id: string): Promise<ResolvedAgent>;
+  /** Counts of records in the data folder. */
+  summary(): Promise<ConfigurationSummary>;
+}
+
+/** Injection token for the configuration service. */
+export const IConfigurationService = Symbol.for('agentcfg.IConfigurationService');

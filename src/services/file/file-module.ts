@@ -1,0 +1,11 @@
+import { ContainerModule } from 'inversify';
+import { IFileService, StorageOptions } from './file-service';
+import { JsonFileService } from './json-file-service';
+
+/** Binds the JSON file storage of one data folder. */
+export function fileModule(options: StorageOptions): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<StorageOptions>(StorageOptions).toConstantValue(options);
+    bind<IFileService>(IFileService).to(JsonFileService).inSingletonScope();
+  });
+}

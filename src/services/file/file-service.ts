@@ -1,0 +1,39 @@
+import type { RecordKind } from '../../domain/record';
+import type { RecordOf } from '../../domain/records';
+import type { CollectionSnapshot } from '../../storage/collection-file';
+
+/** Reads and writes made while holding the data folder's write lock. */
+export interface FileTransaction {
+  /** The collection as it is on disk now (another process's writes included). */
+  read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>>;
+  /** Durably replaces the collection's records; returns the new snapshot (revision + 1). */
+  write<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<CollectionSnapshot<RecordOf<K>>>;
+}
+
+/**
+ * The storage of a data folder: the only code that touches the file system. Another backend (a database, say)
+ * can implement this interface without any change to the services.
+ */
+export interface IFileService {
+  /** The data folder this service stores into. */
+  readonly dataDir: string;
+  /** Creates the folder layout and clears temp files a killed process left behind. Idempotent. */
+  initialize(): Promise<void>;
+  /** The collection's current records; served from memory only while the file is unchanged. */
+  read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>>;
+  /** Runs a read-modify-write under the cross-process write lock. */
+  transaction<T>(work: (tx: FileTransaction) => Promise<T>): Promise<T>;
+}
+
+/** Injection token for the file service. */
+export const IFileService = Symbol.for('agentcfg.IFileService');
+
+/** Settings of the storage of one data folder. */
+export interface StorageOptions {
+  dataDir: string;
+  lockTimeoutMs?: number;
+  staleLockMs?: number;
+}
+
+/** Injection token for the storage settings. */
+export const StorageOptions = Symbol.for('agentcfg.StorageOptions');

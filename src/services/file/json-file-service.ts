@@ -1,0 +1,168 @@
+import { promises as fsp, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { inject, injectable } from 'inversify';
+import { IntegrityError } from '../../domain/errors/errors';
+import type { RecordKind } from '../../domain/record';
+import type { RecordOf } from '../../domain/records';
+import { ILogger } from '../../logging/logger';
+import { decodeCollection, encodeCollection, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
+import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
+import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
+import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
+import { type FileTransaction, type IFileService, StorageOptions } from './file-service';
+
+interface FileRead {
+  /** Identity of the bytes read: inode, size and mtime, so a rename or in-place edit by anyone is noticed. */
+  signature: string;
+  decoded: DecodeResult;
+}
+
+interface CacheEntry {
+  signature: string;
+  snapshot: CollectionSnapshot;
+}
+
+const EMPTY: CollectionSnapshot = { revision: 0, items: [] };
+
+function signatureOf(stat: Stats): string {
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+}
+
+/** Stores each kind as one JSON file under `config/`, replaced atomically with a rotating `.bak`. */
+@injectable()
+export class JsonFileService implements IFileService {
+  readonly dataDir: string;
+  private readonly configDir: string;
+  private readonly lock: WriteLock;
+  private readonly cache = new Map<RecordKind, CacheEntry>();
+
+  constructor(
+    @inject(StorageOptions) options: StorageOptions,
+    @inject(ILogger) private readonly logger: ILogger,
+  ) {
+    this.dataDir = resolve(options.dataDir);
+    this.configDir = join(this.dataDir, 'config');
+    this.lock = new WriteLock(
+      this.configDir,
+      {
+        timeoutMs: options.lockTimeoutMs ?? DEFAULT_WRITE_LOCK_OPTIONS.timeoutMs,
+        staleMs: options.staleLockMs ?? DEFAULT_WRITE_LOCK_OPTIONS.staleMs,
+      },
+      (error) => this.logger.error({ err: error }, 'the data folder lock was compromised'),
+    );
+  }
+
+  async initialize(): Promise<void> {
+    await fsp.mkdir(this.configDir, { recursive: true });
+    await fsp.mkdir(join(this.dataDir, 'logs'), { recursive: true });
+    await this.lock.run(async () => {
+      for (const name of await fsp.readdir(this.configDir)) {
+        if (isTempFileName(name)) await fsp.rm(join(this.configDir, name), { force: true });
+      }
+    });
+  }
+
+  async read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
+    const file = await this.readFile(this.pathOf(kind), COLLECTION_SPECS[kind]);
+    if (!file) return EMPTY as CollectionSnapshot<RecordOf<K>>;
+    const cached = this.cache.get(kind);
+    if (cached?.signature === file.signature) return cached.snapshot as CollectionSnapshot<RecordOf<K>>;
+    if (file.decoded.status === 'ok') return this.remember(kind, file.signature, file.decoded.snapshot) as CollectionSnapshot<RecordOf<K>>;
+    // Repairs (re-stamping a hand edit, restoring a backup) write, so they happen under the lock.
+    return this.transaction((tx) => tx.read(kind));
+  }
+
+  async transaction<T>(work: (tx: FileTransaction) => Promise<T>): Promise<T> {
+    await fsp.mkdir(this.configDir, { recursive: true });
+    return this.lock.run(() =>
+      work({
+        read: (kind) => this.readLocked(kind),
+        write: (kind, items) => this.writeLocked(kind, items),
+      }),
+    );
+  }
+
+  private pathOf(kind: RecordKind): string {
+    return join(this.configDir, COLLECTION_SPECS[kind].fileName);
+  }
+
+  private remember(kind: RecordKind, signature: string, snapshot: CollectionSnapshot): CollectionSnapshot {
+    this.cache.set(kind, { signature, snapshot });
+    return snapshot;
+  }
+
+  /** Reads and decodes a file through one descriptor, so the signature matches the bytes; null when absent. */
+  private async readFile(path: string, spec: CollectionSpec): Promise<FileRead | null> {
+    let handle;
+    try {
+      handle = await fsp.open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      const stat = await handle.stat();
+      const text = await handle.readFile('utf8');
+      return { signature: signatureOf(stat), decoded: decodeCollection(text, spec) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async readLocked<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
+    const path = this.pathOf(kind);
+    const file = await this.readFile(path, COLLECTION_SPECS[kind]);
+    if (!file) return EMPTY as CollectionSnapshot<RecordOf<K>>;
+    const cached = this.cache.get(kind);
+    if (cached?.signature === file.signature) return cached.snapshot as CollectionSnapshot<RecordOf<K>>;
+    const { decoded } = file;
+    switch (decoded.status) {
+      case 'ok':
+        return this.remember(kind, file.signature, decoded.snapshot) as CollectionSnapshot<RecordOf<K>>;
+      case 'hand-edited':
+        this.logger.warn({ file: path, revision: decoded.snapshot.revision }, `${path} was edited by hand; accepted and re-stamped`);
+        return this.writeLocked(kind, decoded.snapshot.items as RecordOf<K>[], decoded.snapshot.revision);
+      case 'corrupt':
+        return (await this.restoreFromBackup(kind, decoded.reason)) as CollectionSnapshot<RecordOf<K>>;
+    }
+  }
+
+  /** Moves a corrupt file aside and puts its backup in its place; refuses (changing nothing) if the backup is bad too. */
+  private async restoreFromBackup(kind: RecordKind, reason: string): Promise<CollectionSnapshot> {
+    const path = this.pathOf(kind);
+    const backupPath = `${path}.bak`;
+    const backup = await this.readFile(backupPath, COLLECTION_SPECS[kind]);
+    if (!backup || backup.decoded.status === 'corrupt') {
+      const why = backup?.decoded.status === 'corrupt' ? `its backup is corrupt too (${backup.decoded.reason})` : 'it has no backup';
+      const error = new IntegrityError(`${path} is corrupt (${reason}) and ${why}; no file was changed`, {
+        context: { service: 'file', operation: 'load', file: path },
+      });
+      this.logger.error({ file: path, reason, backup: backupPath }, error.message);
+      throw error;
+    }
+    const asidePath = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // Keep the corrupt bytes aside first, then replace the file atomically, so the file never goes missing.
+    await linkOrCopy(path, asidePath);
+    const restored = { revision: backup.decoded.snapshot.revision, items: backup.decoded.snapshot.items };
+    const snapshot = await this.writeLocked(kind, restored.items as RecordOf<RecordKind>[], restored.revision, false);
+    this.logger.error(
+      { file: path, reason, movedTo: asidePath, restoredRevision: snapshot.revision },
+      `${path} was corrupt (${reason}); moved it to ${asidePath} and restored the backup`,
+    );
+    return snapshot;
+  }
+
+  private async writeLocked<K extends RecordKind>(
+    kind: K,
+    items: readonly RecordOf<K>[],
+    baseRevision?: number,
+    rotateBackup = true,
+  ): Promise<CollectionSnapshot<RecordOf<K>>> {
+    const path = this.pathOf(kind);
+    const revision = (baseRevision ?? (await this.readLocked(kind)).revision) + 1;
+    const snapshot = { revision, items: [...items] };
+    await writeFileDurably(path, encodeCollection(COLLECTION_SPECS[kind], snapshot), rotateBackup ? `${path}.bak` : undefined);
+    this.remember(kind, signatureOf(await fsp.stat(path)), snapshot);
+    return snapshot;
+  }
+}

@@ -1,0 +1,125 @@
+import type { z } from 'zod';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors/errors';
+import { newId, idSchema } from '../../domain/ids';
+import { isPlainObject, mergePatch } from '../../domain/merge-patch';
+import type { RecordKind } from '../../domain/record';
+import type { RecordOf } from '../../domain/records';
+import { assertNoForbiddenKeys, parseInput } from '../../domain/validation/parse-input';
+import type { FileTransaction, IFileService } from '../file/file-service';
+import type { IRecordService, VersionGuard } from './record-service';
+
+/** The schemas that define one kind of record. */
+export interface RecordSchemas {
+  /** What callers send to create a record. */
+  create: z.ZodObject;
+  /** A stored record. */
+  record: z.ZodType;
+}
+
+/**
+ * The create/read/update/delete logic every kind shares: validation at the edge, versioning, template
+ * protection, and read-modify-write under the data folder's lock. Kinds add their reference rules.
+ */
+export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> implements IRecordService<RecordOf<K>, TInput, TPatch> {
+  protected constructor(
+    protected readonly kind: K,
+    private readonly schemas: RecordSchemas,
+    protected readonly files: IFileService,
+  ) {}
+
+  async create(input: TInput): Promise<RecordOf<K>> {
+    const body = parseInput(this.schemas.create, input, `${this.kind}`, this.context('create')) as { id?: string };
+    const now = new Date().toISOString();
+    const id = body.id ?? newId();
+    const record = this.validateRecord({ ...body, id, isTemplate: false, version: 1, createdAt: now, updatedAt: now }, 'create');
+    return this.files.transaction(async (tx) => {
+      const { items } = await tx.read(this.kind);
+      const existing = items.find((r) => r.id === id);
+      if (existing) throw new ConflictError(`${this.kind} '${id}' already exists`, existing, { context: this.context('create') });
+      await this.checkReferences(tx, record, 'create');
+      await tx.write(this.kind, [...items, record]);
+      return record;
+    });
+  }
+
+  async get(id: string): Promise<RecordOf<K> | null> {
+    this.checkId(id, 'get');
+    const { items } = await this.files.read(this.kind);
+    return items.find((r) => r.id === id) ?? null;
+  }
+
+  async list(): Promise<RecordOf<K>[]> {
+    return [...(await this.files.read(this.kind)).items];
+  }
+
+  async update(id: string, patch: TPatch, guard: VersionGuard = {}): Promise<RecordOf<K>> {
+    this.checkId(id, 'update');
+    this.checkPatchShape(patch);
+    return this.files.transaction(async (tx) => {
+      const { items } = await tx.read(this.kind);
+      const current = this.findChangeable(items, id, guard, 'update');
+      const merged = mergePatch(current as Record<string, unknown>, patch as Record<string, unknown>);
+      const next = this.validateRecord({ ...merged, version: current.version + 1, updatedAt: new Date().toISOString() }, 'update');
+      await this.checkReferences(tx, next, 'update');
+      await tx.write(this.kind, items.map((r) => (r.id === id ? next : r)));
+      return next;
+    });
+  }
+
+  async delete(id: string, guard: VersionGuard = {}): Promise<RecordOf<K>> {
+    this.checkId(id, 'delete');
+    return this.files.transaction(async (tx) => {
+      const { items } = await tx.read(this.kind);
+      const current = this.findChangeable(items, id, guard, 'delete');
+      await this.checkNotInUse(tx, current);
+      await tx.write(this.kind, items.filter((r) => r.id !== id));
+      return current;
+    });
+  }
+
+  /** Refuses a record whose references to other records would dangle. */
+  protected async checkReferences(_tx: FileTransaction, _record: RecordOf<K>, _operation: string): Promise<void> {}
+
+  /** Refuses to delete a record that other records still use. */
+  protected async checkNotInUse(_tx: FileTransaction, _record: RecordOf<K>): Promise<void> {}
+
+  protected context(operation: string): { service: string; operation: string } {
+    return { service: this.kind, operation };
+  }
+
+  private validateRecord(candidate: unknown, operation: string): RecordOf<K> {
+    return parseInput(this.schemas.record, candidate, this.kind, this.context(operation)) as RecordOf<K>;
+  }
+
+  private checkId(id: string, operation: string): void {
+    parseInput(idSchema, id, `${this.kind} id`, this.context(operation));
+  }
+
+  /** A patch may name only body fields; their values are checked on the merged record. */
+  private checkPatchShape(patch: unknown): void {
+    const context = this.context('update');
+    assertNoForbiddenKeys(patch, `${this.kind} patch`, context);
+    if (!isPlainObject(patch)) throw new ValidationError(`invalid ${this.kind} patch: must be a JSON object`, [{ path: '', message: 'must be a JSON object' }], { context });
+    const allowed = new Set(Object.keys(this.schemas.create.shape).filter((key) => key !== 'id'));
+    const unknown = Object.keys(patch).filter((key) => !allowed.has(key));
+    if (unknown.length > 0) {
+      const details = unknown.map((key) => ({ path: key, message: key === 'id' ? 'the id cannot be changed' : `unknown field '${key}'` }));
+      throw new ValidationError(`invalid ${this.kind} patch: ${unknown.join(', ')}`, details, { context });
+    }
+  }
+
+  private findChangeable(items: readonly RecordOf<K>[], id: string, guard: VersionGuard, operation: string): RecordOf<K> {
+    const context = this.context(operation);
+    const current = items.find((r) => r.id === id);
+    if (!current) throw new NotFoundError(this.kind, id, context);
+    if (current.isTemplate) throw new ForbiddenError(`${this.kind} '${id}' is a template and cannot be changed or deleted`, { context: { ...context, id } });
+    if (guard.expectedVersion !== undefined && guard.expectedVersion !== current.version) {
+      throw new ConflictError(
+        `${this.kind} '${id}' is at version ${current.version}, not the expected ${guard.expectedVersion}`,
+        current,
+        { context: { ...context, id, expectedVersion: guard.expectedVersion, currentVersion: current.version } },
+      );
+    }
+    return current;
+  }
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { issuesToDetails } from '../domain/validation/parse-input';
+import { checksumOf } from './canonical-json';
+import { SCHEMA_VERSION, type CollectionSpec } from './collection-specs';
+
+/** The records of one collection and the file revision they were read at. */
+export interface CollectionSnapshot<T = unknown> {
+  revision: number;
+  items: readonly T[];
+}
+
+/** What decoding a collection file found. */
+export type DecodeResult =
+  | { status: 'ok'; snapshot: CollectionSnapshot }
+  | { status: 'hand-edited'; snapshot: CollectionSnapshot }
+  | { status: 'corrupt'; reason: string };
+
+function envelopeSchema(spec: CollectionSpec) {
+  return z
+    .object({
+      schemaVersion: z.literal(SCHEMA_VERSION),
+      revision: z.number().int().nonnegative(),
+      checksum: z.string(),
+      [spec.itemsKey]: z.array(spec.schema),
+    })
+    .superRefine((file, ctx) => {
+      const seen = new Set<string>();
+      (file[spec.itemsKey] as { id: string }[]).forEach((item, index) => {
+        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [spec.itemsKey, index, 'id'], message: `duplicate id '${item.id}'` });
+        seen.add(item.id);
+      });
+    });
+}
+
+/**
+ * Decodes a collection file. Unparseable or schema-invalid text is corrupt; a valid file whose checksum
+ * no longer matches its records was edited by hand, which we accept.
+ */
+export function decodeCollection(text: string, spec: CollectionSpec): DecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { status: 'corrupt', reason: `not valid JSON (${(error as Error).message})` };
+  }
+  const result = envelopeSchema(spec).safeParse(parsed);
+  if (!result.success) {
+    const first = issuesToDetails(result.error.issues).slice(0, 3);
+    return { status: 'corrupt', reason: `schema check failed at ${first.map((d) => `${d.path || '(root)'}: ${d.message}`).join('; ')}` };
+  }
+  const file = result.data as { revision: number; checksum: string } & Record<string, unknown>;
+  const items = file[spec.itemsKey] as unknown[];
+  const snapshot = { revision: file.revision, items };
+  return file.checksum === checksumOf(items) ? { status: 'ok', snapshot } : { status: 'hand-edited', snapshot };
+}
+
+/** The file text for a collection at a revision: readable, two-space indented, checksum of the canonical items. */
+export function encodeCollection(spec: CollectionSpec, snapshot: CollectionSnapshot): string {
+  const file = {
+    schemaVersion: SCHEMA_VERSION,
+    revision: snapshot.revision,
+    checksum: checksumOf(snapshot.items),
+    [spec.itemsKey]: snapshot.items,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
