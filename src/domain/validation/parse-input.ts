@@ -14,14 +14,6 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetai
   });
 }
 
-/** Throws a ValidationError if any key anywhere in `input` could pollute a prototype. */
-export function assertNoForbiddenKeys(input: unknown, what: string, context: ErrorContext = {}): void {
-  const forbidden = findForbiddenKeys(input);
-  if (forbidden.length > 0) {
-    throw new ValidationError(`invalid ${what}: ${forbidden.map((d) => d.path).join(', ')}`, forbidden, { context });
-  }
-}
-
 /**
  * Validates untrusted input against a schema, or throws a ValidationError naming every failing field.
  * Prototype-pollution keys are refused first, before any schema sees the value.
@@ -34,7 +26,9 @@ export function parseInput<S extends z.ZodType>(
 ): z.output<S> {
   const forbidden = findForbiddenKeys(input);
   const result = schema.safeParse(input);
-  const details = [...forbidden, ...(result.success ? [] : issuesToDetails(result.error.issues))];
+  const issues = result.success ? [] : issuesToDetails(result.error.issues);
+  // A forbidden key is also an unknown field to a strict schema; name each path once.
+  const details = [...forbidden, ...issues.filter((i) => !forbidden.some((f) => f.path === i.path))];
   if (details.length > 0 || !result.success) {
     const fields = details.map((d) => d.path || '(value)').join(', ');
     throw new ValidationError(`invalid ${what}: ${fields}`, details, { context });

@@ -4,7 +4,8 @@ import { newId, idSchema } from '../../domain/ids';
 import { isPlainObject, mergePatch } from '../../domain/merge-patch';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
-import { assertNoForbiddenKeys, parseInput } from '../../domain/validation/parse-input';
+import { findForbiddenKeys } from '../../domain/validation/forbidden-keys';
+import { parseInput } from '../../domain/validation/parse-input';
 import type { FileTransaction, IFileService } from '../file/file-service';
 import type { IRecordService, VersionGuard } from './record-service';
 
@@ -98,14 +99,14 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
   /** A patch may name only body fields; their values are checked on the merged record. */
   private checkPatchShape(patch: unknown): void {
     const context = this.context('update');
-    assertNoForbiddenKeys(patch, `${this.kind} patch`, context);
     if (!isPlainObject(patch)) throw new ValidationError(`invalid ${this.kind} patch: must be a JSON object`, [{ path: '', message: 'must be a JSON object' }], { context });
+    const forbidden = findForbiddenKeys(patch);
     const allowed = new Set(Object.keys(this.schemas.create.shape).filter((key) => key !== 'id'));
-    const unknown = Object.keys(patch).filter((key) => !allowed.has(key));
-    if (unknown.length > 0) {
-      const details = unknown.map((key) => ({ path: key, message: key === 'id' ? 'the id cannot be changed' : `unknown field '${key}'` }));
-      throw new ValidationError(`invalid ${this.kind} patch: ${unknown.join(', ')}`, details, { context });
-    }
+    const unknown = Object.keys(patch)
+      .filter((key) => !allowed.has(key) && !forbidden.some((f) => f.path === key))
+      .map((key) => ({ path: key, message: key === 'id' ? 'the id cannot be changed' : `unknown field '${key}'` }));
+    const details = [...forbidden, ...unknown];
+    if (details.length > 0) throw new ValidationError(`invalid ${this.kind} patch: ${details.map((d) => d.path).join(', ')}`, details, { context });
   }
 
   private findChangeable(items: readonly RecordOf<K>[], id: string, guard: VersionGuard, operation: string): RecordOf<K> {

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import type { IConfigurationService } from '../services/configuration/configuration-service';
+import type { CliIO } from './cli-io';
+import { Output, toCliError } from './output';
+import { openConfiguration } from './session';
+
+/** What a command's action gets: the output, the IO seam, and the opened configuration. */
+export interface CommandContext {
+  io: CliIO;
+  output: Output;
+  dir: string | undefined;
+  configuration: () => Promise<IConfigurationService>;
+}
+
+/** Global options, read from wherever they appeared on the command line. */
+export interface GlobalOptions {
+  dir?: string;
+  json?: boolean;
+}
+
+/** Holds the exit code the action chose, since commander's actions return nothing. */
+export interface CommandResult {
+  exitCode: number;
+}
+
+/**
+ * Wraps a command's work: opens the configuration on demand, turns thrown errors into output, and records
+ * the exit code.
+ */
+export function action<A extends unknown[]>(
+  io: CliIO,
+  result: CommandResult,
+  work: (ctx: CommandContext, ...args: A) => Promise<number>,
+): (...args: [...A, Command]) => Promise<void> {
+  return async (...args) => {
+    const command = args[args.length - 1] as Command;
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const output = new Output(io, globals.json === true);
+    let opened: Promise<IConfigurationService> | undefined;
+    const ctx: CommandContext = {
+      io,
+      output,
+      dir: globals.dir,
+      configuration: () => (opened ??= openConfiguration(globals.dir, io)),
+    };
+    try {
+      result.exitCode = await work(ctx, ...(args.slice(0, -1) as A));
+    } catch (error) {
+      result.exitCode = output.failure(toCliError(error));
+    }
+  };
+}

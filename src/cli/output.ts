@@ -1,0 +1,54 @@
+import { isAgentcfgError, type ErrorDetail } from '../domain/errors/agentcfg-error';
+import type { CliIO } from './cli-io';
+import { exitCodeFor } from './exit-codes';
+
+/** An error as the command line reports it. */
+export interface CliError {
+  code: string;
+  message: string;
+  details: ErrorDetail[];
+}
+
+/** Turns anything thrown into the reported error; unexpected errors keep their stack out of the output. */
+export function toCliError(error: unknown): CliError {
+  if (isAgentcfgError(error)) return error.toJSON();
+  return { code: 'INTERNAL_ERROR', message: `internal error: ${(error as Error)?.message ?? String(error)}`, details: [] };
+}
+
+/**
+ * Writes results: with `--json` exactly one JSON document on stdout; otherwise readable text on stdout and
+ * errors on stderr.
+ */
+export class Output {
+  constructor(
+    private readonly io: CliIO,
+    readonly json: boolean,
+  ) {}
+
+  /** Reports success; `text` renders the data for people. */
+  success(data: unknown, text: () => string): number {
+    if (this.json) this.io.stdout(`${JSON.stringify({ ok: true, data })}\n`);
+    else this.io.stdout(ensureNewline(text()));
+    return 0;
+  }
+
+  /** Reports a failure and returns its exit code. */
+  failure(error: CliError): number {
+    if (this.json) {
+      this.io.stdout(`${JSON.stringify({ ok: false, error })}\n`);
+    } else {
+      const lines = [`agentcfg: ${error.code}: ${error.message}`, ...error.details.map((d) => `  - ${d.path || '(value)'}: ${d.message}`)];
+      this.io.stderr(`${lines.join('\n')}\n`);
+    }
+    return exitCodeFor(error.code as Parameters<typeof exitCodeFor>[0]);
+  }
+
+  /** A note for people (never on stdout, so `--json` output stays one document). */
+  note(text: string): void {
+    this.io.stderr(ensureNewline(text));
+  }
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}

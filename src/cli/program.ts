@@ -1,0 +1,68 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { CliIO } from './cli-io';
+import type { CommandResult } from './command-context';
+import { demoCommand } from './demo-command';
+import { addResolveCommand } from './agent-resolve-command';
+import { ExitCode } from './exit-codes';
+import { initCommand } from './init-command';
+import { Output } from './output';
+import { recordCommands } from './record-commands';
+import { agentCommands, personalityCommands, roleCommands } from './record-kinds';
+
+/** Builds the `agentcfg` command tree. Global options are read before or after the subcommand. */
+export function buildProgram(io: CliIO, result: CommandResult, json: boolean): Command {
+  const program = new Command('agentcfg')
+    .description('Manage the personalities, roles and agents of a multi-agent AI app as durable JSON files.')
+    .addOption(new Option('--dir <path>', 'data folder (default: $AGENTCFG_DIR, else ./agentcfg-data)'))
+    .option('--json', 'print exactly one JSON document: {"ok":true,"data":...} or {"ok":false,"error":...}')
+    .showHelpAfterError(!json)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 internal, 2 usage, 3 validation, 4 not found, 5 conflict, 6 forbidden,\n' +
+        '7 reference, 8 integrity, 9 unavailable, 10 inconsistent.',
+    );
+  program.addCommand(initCommand(io, result));
+  program.addCommand(demoCommand(io, result));
+  program.addCommand(recordCommands(personalityCommands, io, result));
+  program.addCommand(recordCommands(roleCommands, io, result));
+  const agent = recordCommands(agentCommands, io, result);
+  addResolveCommand(agent, io, result);
+  program.addCommand(agent);
+
+  const configure = (command: Command): void => {
+    command
+      .exitOverride()
+      .configureOutput({
+        writeOut: (text) => io.stdout(text),
+        writeErr: (text) => io.stderr(text),
+        // With --json the usage error is reported once, as the JSON document.
+        outputError: (text, write) => (json ? undefined : write(text)),
+      });
+    command.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+/** Runs the command line with `args` (without node and script) and returns the exit code. */
+export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
+  const json = args.includes('--json');
+  const result: CommandResult = { exitCode: ExitCode.OK };
+  const program = buildProgram(io, result, json);
+  if (args.length === 0) {
+    program.outputHelp();
+    return ExitCode.USAGE;
+  }
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.OK;
+      // Commander has already told a person what was wrong; a --json caller gets it as the one document.
+      if (!json) return ExitCode.USAGE;
+      return new Output(io, json).failure({ code: 'USAGE_ERROR', message: error.message.replace(/^error: /, ''), details: [] });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createConfigurationService } from '../create-configuration-service';
+import type { IConfigurationService } from '../services/configuration/configuration-service';
+import type { CliIO } from './cli-io';
+
+/** The data folder used when neither `--dir` nor AGENTCFG_DIR names one. */
+export const DEFAULT_DATA_DIR = './agentcfg-data';
+
+/** The data folder a command works on: `--dir`, else $AGENTCFG_DIR, else ./agentcfg-data. */
+export function dataDirFrom(dir: string | undefined, io: CliIO): string {
+  return resolve(dir ?? io.env.AGENTCFG_DIR ?? DEFAULT_DATA_DIR);
+}
+
+/**
+ * A logger for one command: everything structured into `<dir>/logs/agentcfg.log`, and warnings and errors
+ * also as one readable line on stderr, so a person sees that a file was repaired.
+ */
+function commandLogger(dataDir: string, io: CliIO): pino.Logger {
+  const toStderr = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const entry = JSON.parse(chunk.toString('utf8')) as { level: number; msg: string };
+      io.stderr(`agentcfg: ${entry.level >= 50 ? 'error' : 'warning'}: ${entry.msg}\n`);
+      done();
+    },
+  });
+  const file = pino.destination({ dest: resolve(dataDir, 'logs', 'agentcfg.log'), sync: true, mkdir: true });
+  return pino({ level: 'info' }, pino.multistream([{ stream: file, level: 'info' }, { stream: toStderr, level: 'warn' }]));
+}
+
+/** Opens the data folder (creating it and seeding templates when needed) for one command. */
+export async function openConfiguration(dir: string | undefined, io: CliIO): Promise<IConfigurationService> {
+  const dataDir = dataDirFrom(dir, io);
+  return createConfigurationService({ dataDir, logger: commandLogger(dataDir, io) });
+}
