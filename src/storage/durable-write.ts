@@ -65,5 +65,10 @@ async function rotateBackup(target: string, backupPath: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // first write: nothing to back up
     throw error;
   }
-  await fsp.rename(staged, backupPath);
+  try {
+    await fsp.rename(staged, backupPath);
+  } catch (error) {
+    await fsp.rm(staged, { force: true });
+    throw error;
+  }
 }

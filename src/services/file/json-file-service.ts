@@ -5,6 +5,7 @@ import { IntegrityError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { ILogger } from '../../logging/logger';
+import { guardIo } from '../../storage/io-errors';
 import { decodeCollection, encodeCollection, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
@@ -53,17 +54,22 @@ export class JsonFileService implements IFileService {
   }
 
   async initialize(): Promise<void> {
-    await fsp.mkdir(this.configDir, { recursive: true });
-    await fsp.mkdir(join(this.dataDir, 'logs'), { recursive: true });
-    await this.lock.run(async () => {
-      for (const name of await fsp.readdir(this.configDir)) {
-        if (isTempFileName(name)) await fsp.rm(join(this.configDir, name), { force: true });
-      }
+    await guardIo('initialize', this.dataDir, async () => {
+      await fsp.mkdir(this.configDir, { recursive: true });
+      await fsp.mkdir(join(this.dataDir, 'logs'), { recursive: true });
     });
+    await this.lock.run(() =>
+      guardIo('initialize', this.configDir, async () => {
+        for (const name of await fsp.readdir(this.configDir)) {
+          if (isTempFileName(name)) await fsp.rm(join(this.configDir, name), { force: true });
+        }
+      }),
+    );
   }
 
   async read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
-    const file = await this.readFile(this.pathOf(kind), COLLECTION_SPECS[kind]);
+    const path = this.pathOf(kind);
+    const file = await guardIo('read', path, () => this.readFile(path, COLLECTION_SPECS[kind]));
     if (!file) return EMPTY as CollectionSnapshot<RecordOf<K>>;
     const cached = this.cache.get(kind);
     if (cached?.signature === file.signature) return cached.snapshot as CollectionSnapshot<RecordOf<K>>;
@@ -73,11 +79,11 @@ export class JsonFileService implements IFileService {
   }
 
   async transaction<T>(work: (tx: FileTransaction) => Promise<T>): Promise<T> {
-    await fsp.mkdir(this.configDir, { recursive: true });
+    await guardIo('lock', this.configDir, () => fsp.mkdir(this.configDir, { recursive: true }));
     return this.lock.run(() =>
       work({
-        read: (kind) => this.readLocked(kind),
-        write: (kind, items) => this.writeLocked(kind, items),
+        read: (kind) => guardIo('read', this.pathOf(kind), () => this.readLocked(kind)),
+        write: (kind, items) => guardIo('write', this.pathOf(kind), () => this.writeLocked(kind, items)),
       }),
     );
   }
