@@ -20,5 +20,7 @@ export function mergePatch<T extends Record<string, unknown>>(target: T, patch: 
 
 /** A merge patch of T: any subset of fields, nested objects patched in turn, `null` to remove an optional field. */
 export type MergePatch<T> = {
-  [K in keyof T]?: (T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? MergePatch<T[K]> : T[K]) | null;
+  [K in keyof T]?:
+    | (NonNullable<T[K]> extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? MergePatch<NonNullable<T[K]>> : T[K])
+    | null;
 };

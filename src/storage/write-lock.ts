@@ -4,10 +4,23 @@ import { UnavailableError } from '../domain/errors/errors';
 
 /** How long to wait for another process's lock, and when a lock left by a dead process counts as stale. */
 export interface WriteLockOptions {
-  /** Give up (UNAVAILABLE) after about this long. */
+  /** Give up (UNAVAILABLE) after waiting at least this long. */
   timeoutMs: number;
   /** A lock not refreshed for this long belongs to a dead process and is taken over. */
   staleMs: number;
+}
+
+/** Short first waits (writes take milliseconds), growing to a modest cap; randomised so waiters do not collide. */
+const BACKOFF = { minTimeout: 2, maxTimeout: 50, factor: 1.5, randomize: true } as const;
+
+/** How many backoff retries add up to at least `timeoutMs` of waiting. */
+function retriesWithin(timeoutMs: number): number {
+  let waited = 0;
+  let retries = 0;
+  for (let delay = BACKOFF.minTimeout; waited < timeoutMs; delay *= BACKOFF.factor, retries++) {
+    waited += Math.min(delay, BACKOFF.maxTimeout);
+  }
+  return retries;
 }
 
 /** Defaults suited to a local disk. */
@@ -40,14 +53,13 @@ export class WriteLock {
   }
 
   private async acquire(): Promise<() => Promise<void>> {
-    const maxTimeout = 50;
     try {
       return await lockfile.lock(this.lockPath, {
         lockfilePath: `${this.lockPath}.lock`,
         realpath: false,
         stale: this.options.staleMs,
         update: Math.max(1000, Math.floor(this.options.staleMs / 2)),
-        retries: { retries: Math.ceil(this.options.timeoutMs / maxTimeout), minTimeout: 2, maxTimeout, factor: 1.5, randomize: true },
+        retries: { ...BACKOFF, retries: retriesWithin(this.options.timeoutMs) },
         onCompromised: this.onCompromised,
       });
     } catch (error) {

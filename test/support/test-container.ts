@@ -17,9 +17,18 @@ export interface TestContainer {
   dispose(): Promise<void>;
 }
 
-/** Makes a fresh temp folder for one test. */
+const tempDirs: string[] = [];
+
+/** Makes a fresh temp folder for one test; removed when the run ends. */
 export async function makeTempDir(prefix = 'agentcfg-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every temp folder made by this run. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /**

@@ -62,6 +62,15 @@ describe('Feature: collection files survive corruption and accept hand edits', f
       const log = await readFile(join(env.dataDir, 'logs', 'agentcfg.log'), 'utf8');
       expect(log).to.include('"movedTo"');
     });
+
+    it(`restores a ${name} file from its backup when the library opens the folder`, async function () {
+      const backupItems = (JSON.parse(await readFile(backup, 'utf8')) as PersonalityFile).personalities;
+      await writeFile(file, corrupt(await readFile(file, 'utf8')));
+      const reopened = await createTestContainer({ dataDir: env.dataDir });
+      expect(await reopened.configuration.getAllPersonalities()).to.deep.equal(backupItems);
+      await reopened.configuration.createPersonality({ ...validRecords().personality, id: 'after-restore' });
+      expect((await reopened.configuration.getAllPersonalities()).map((p) => p.id)).to.include('after-restore');
+    });
   }
 
   it('accepts a valid hand edit whose checksum no longer matches, and re-stamps it', async function () {
