@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIO } from './cli-io';
 import type { CommandResult } from './command-context';
@@ -9,12 +11,18 @@ import { Output } from './output';
 import { recordCommands } from './record-commands';
 import { agentCommands, personalityCommands, roleCommands } from './record-kinds';
 
+function packageVersion(): string {
+  // dist/cli and src/cli both sit two levels below package.json.
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Builds the `agentcfg` command tree. Global options are read before or after the subcommand. */
 export function buildProgram(io: CliIO, result: CommandResult, json: boolean): Command {
   const program = new Command('agentcfg')
     .description('Manage the personalities, roles and agents of a multi-agent AI app as durable JSON files.')
     .addOption(new Option('--dir <path>', 'data folder (default: $AGENTCFG_DIR, else ./agentcfg-data)'))
     .option('--json', 'print exactly one JSON document: {"ok":true,"data":...} or {"ok":false,"error":...}')
+    .version(packageVersion(), '-V, --version', 'print the agentcfg version')
     .showHelpAfterError(!json)
     .addHelpText(
       'after',

@@ -4,6 +4,7 @@ import type { IConfigurationService } from '../services/configuration/configurat
 import type { VersionGuard } from '../services/shared/record-service';
 import type { CliIO } from './cli-io';
 import { action, type CommandResult } from './command-context';
+import type { Output } from './output';
 import { readJsonInput } from './read-json-input';
 import { formatFields, formatTable } from './text-format';
 
@@ -27,6 +28,8 @@ interface RecordOperations {
 export interface RecordCommandSpec {
   kind: 'personality' | 'role' | 'agent';
   operations(configuration: IConfigurationService): RecordOperations;
+  /** Advice to print (on stderr) after a record is written, e.g. an unknown model. */
+  warnings?(record: StoredRecord): string[];
   /** Extra table columns after id and name. */
   columns: { headers: string[]; cells(record: StoredRecord): string[] };
 }
@@ -55,6 +58,7 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
   const { kind } = spec;
   const aKind = `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
   const group = new Command(kind).description(`manage ${kind} records`);
+  const warn = (output: Output, record: StoredRecord) => spec.warnings?.(record).forEach((w) => output.note(`agentcfg: warning: ${w}`));
   const ops = async (ctx: { configuration: () => Promise<IConfigurationService> }) => spec.operations(await ctx.configuration());
 
   group
@@ -86,6 +90,7 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
       action(io, result, async (ctx, options: { file: string }) => {
         const body = await readJsonInput(options.file, io);
         const record = await (await ops(ctx)).create(body);
+        warn(ctx.output, record);
         return ctx.output.success(record, () => `Created ${kind} '${record.id}' (version ${record.version}).`);
       }),
     );
@@ -99,6 +104,7 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
       action(io, result, async (ctx, id: string, options: { file: string; expectedVersion?: number }) => {
         const patch = await readJsonInput(options.file, io);
         const record = await (await ops(ctx)).update(id, patch, guardFrom(options));
+        warn(ctx.output, record);
         return ctx.output.success(record, () => `Updated ${kind} '${record.id}' to version ${record.version}.`);
       }),
     );

@@ -1,4 +1,5 @@
 import type { Agent } from '../domain/agent/agent';
+import { modelWarnings } from '../domain/agent/model-catalogue';
 import type { Role } from '../domain/role/role';
 import type { RecordCommandSpec } from './record-commands';
 
@@ -41,6 +42,7 @@ export const agentCommands: RecordCommandSpec = {
     update: (id, patch, guard) => c.updateAgent(id, patch as Loose, guard),
     delete: (id, guard) => c.deleteAgent(id, guard),
   }),
+  warnings: (r) => modelWarnings((r as unknown as Agent).modelConfig),
   columns: {
     headers: ['PERSONALITY', 'ROLE', 'MODEL', 'COLOR'],
     cells: (r) => {

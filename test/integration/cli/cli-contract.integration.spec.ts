@@ -51,6 +51,9 @@ for (const { name, run } of transports) {
         expect(result.code, args.join(' ')).to.equal(0);
         expect(result.stdout).to.include('Usage: agentcfg');
       }
+      const version = await run(['--version']);
+      expect(version.code).to.equal(0);
+      expect(version.stdout.trim()).to.match(/^\d+\.\d+\.\d+$/);
     });
 
     it('exits 2 on usage errors, as one JSON document with --json', async function () {
@@ -117,6 +120,10 @@ for (const { name, run } of transports) {
       expect(oneDocument(stale).error?.message).to.include('version 2');
       const plain = await cli(['personality', 'update', 'ada', '--file', '-'], '{"humor":50}');
       expect(plain.stdout).to.include("Updated personality 'ada' to version 3");
+      const unknownModel = await cli(['agent', 'update', 'ada-reviewer', '--file', '-', '--json'], '{"modelConfig":{"modelId":"gpt-next"}}');
+      expect(oneDocument(unknownModel).data).to.deep.include({ version: 2 });
+      expect(unknownModel.stderr).to.include("warning: model 'gpt-next' is not in the catalogue");
+      await cli(['agent', 'update', 'ada-reviewer', '--file', '-'], '{"modelConfig":{"modelId":"gpt-4o"}}');
     });
 
     it("agent resolve prints the agent's effective system prompt", async function () {
@@ -144,7 +151,7 @@ for (const { name, run } of transports) {
       expect(template.code).to.equal(6);
       expect(template.stderr).to.include('template');
       expect((await cli(['agent', 'delete', 'ada-reviewer', '--expected-version', '9'])).code).to.equal(5);
-      const agent = await cli(['agent', 'delete', 'ada-reviewer', '--expected-version', '1']);
+      const agent = await cli(['agent', 'delete', 'ada-reviewer', '--expected-version', '3']);
       expect(agent.stdout).to.include("Deleted agent 'ada-reviewer'");
       expect((await cli(['role', 'delete', 'reviewer', '--json'])).code).to.equal(0);
       expect((await cli(['role', 'delete', 'reviewer'])).code).to.equal(4);
