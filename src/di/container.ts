@@ -7,15 +7,20 @@ import { fileModule } from '../services/file/file-module';
 import type { StorageOptions } from '../services/file/file-service';
 import { personalityModule } from '../services/personality/personality-module';
 import { roleModule } from '../services/role/role-module';
+import { resilienceModule } from '../resilience/resilience-module';
+import type { ResilienceOverrides } from '../resilience/service-policies';
+import { workflowModule } from '../workflow/workflow-module';
 
 /** What a container needs to know: the data folder, and optionally a logger and lock timings. */
 export interface ContainerOptions extends StorageOptions {
   logger?: ILogger;
+  /** Retry, breaker and timeout settings over the defaults. */
+  resilience?: ResilienceOverrides;
 }
 
 /** Builds the one container of an agentcfg instance from the feature modules. */
 export function createContainer(options: ContainerOptions): Container {
-  const { logger, ...storage } = options;
+  const { logger, resilience, ...storage } = options;
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(
     new ContainerModule(({ bind }) => {
@@ -25,6 +30,8 @@ export function createContainer(options: ContainerOptions): Container {
     personalityModule,
     roleModule,
     agentModule,
+    resilienceModule(resilience),
+    workflowModule,
     configurationModule,
   );
   return container;

@@ -1,4 +1,6 @@
 import { Mutex } from 'async-mutex';
+import { promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { UnavailableError } from '../domain/errors/errors';
 
@@ -8,6 +10,8 @@ export interface WriteLockOptions {
   timeoutMs: number;
   /** A lock not refreshed for this long belongs to a dead process and is taken over. */
   staleMs: number;
+  /** What the lock guards, for messages ("the data folder" unless said). */
+  guards?: string;
 }
 
 /** Short first waits (writes take milliseconds), growing to a modest cap; randomised so waiters do not collide. */
@@ -47,14 +51,18 @@ export class WriteLock {
       try {
         return await work();
       } finally {
-        await release().catch(() => undefined); // a compromised lock was already reported
+        await release();
       }
     });
   }
 
-  private async acquire(): Promise<() => Promise<void>> {
+  /** Takes the lock across processes (not the in-process mutex); returns the release function. */
+  async acquire(): Promise<() => Promise<void>> {
+    const lockDir = `${this.lockPath}.lock`;
+    await breakLockOfDeadOwner(lockDir);
+    let release: () => Promise<void>;
     try {
-      return await lockfile.lock(this.lockPath, {
+      release = await lockfile.lock(this.lockPath, {
         lockfilePath: `${this.lockPath}.lock`,
         realpath: false,
         stale: this.options.staleMs,
@@ -64,12 +72,58 @@ export class WriteLock {
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new UnavailableError(`the data folder is locked by another process (${this.lockPath}.lock); try again`, {
+        throw new UnavailableError(`${this.options.guards ?? 'the data folder'} is locked by another process (${this.lockPath}.lock); try again`, {
           context: { service: 'file', operation: 'lock' },
           cause: error,
         });
       }
       throw error;
     }
+    await writeOwner(lockDir);
+    return async () => {
+      await fsp.rm(ownerPath(lockDir), { force: true });
+      await release().catch(() => undefined); // a compromised lock was already reported
+    };
   }
+}
+
+function ownerPath(lockDir: string): string {
+  return `${lockDir}.owner`;
+}
+
+/**
+ * Records which process holds a lock, beside the lock (writing inside it would look like a compromise to
+ * proper-lockfile). The lock's inode ties the record to this lock, not to an earlier one at the same path.
+ */
+async function writeOwner(lockDir: string): Promise<void> {
+  const { ino } = await fsp.stat(lockDir);
+  await fsp.writeFile(ownerPath(lockDir), JSON.stringify({ pid: process.pid, host: hostname(), ino }));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A lock whose recorded owner is a process on this host that no longer exists is broken at once, instead of
+ * waiting for it to go stale: a killed writer should not hold up recovery. No record, or a live owner, leaves it.
+ */
+async function breakLockOfDeadOwner(lockDir: string): Promise<void> {
+  let owner: { pid?: unknown; host?: unknown; ino?: unknown };
+  let ino: number;
+  try {
+    owner = JSON.parse(await fsp.readFile(ownerPath(lockDir), 'utf8')) as typeof owner;
+    ino = (await fsp.stat(lockDir)).ino;
+  } catch {
+    return;
+  }
+  if (owner.ino !== ino || owner.host !== hostname() || typeof owner.pid !== 'number') return;
+  if (owner.pid === process.pid || isAlive(owner.pid)) return;
+  await fsp.rm(lockDir, { recursive: true, force: true });
+  await fsp.rm(ownerPath(lockDir), { force: true });
 }

@@ -10,8 +10,22 @@ import { IFileService } from '../file/file-service';
 import { IPersonalityService } from '../personality/personality-service';
 import { IRoleService } from '../role/role-service';
 import type { VersionGuard } from '../shared/record-service';
-import type { ConfigurationSummary, IConfigurationService, ResolvedAgent } from './configuration-service';
+import type { ConfigurationSummary, DeletePersonalityOptions, IConfigurationService, ResolvedAgent, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
+import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
+import { AgentcfgError } from '../../domain/errors/agentcfg-error';
+import type { ErrorCode } from '../../domain/errors/error-code';
+import { ValidationError } from '../../domain/errors/errors';
+import { parseInput } from '../../domain/validation/parse-input';
+import { WorkflowStatus, type WorkflowDefinition } from '../../domain/workflow/workflow-definition';
+import type { WorkflowRun } from '../../workflow/workflow-run';
+import { IWorkflowService, type RecoverOptions, type RecoveryReport } from '../../workflow/workflow-service';
+import { cascadeDeletePersonalityWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
+
+/** The output a completed workflow's step produced. */
+function outputOf<T>(run: WorkflowRun, stepId: string): T {
+  return run.steps.find((s) => s.id === stepId)?.output as T;
+}
 
 /** Coordinates the personality, role, agent and file services behind one API. */
 @injectable()
@@ -21,6 +35,7 @@ export class ConfigurationService implements IConfigurationService {
     @inject(IPersonalityService) private readonly personalities: IPersonalityService,
     @inject(IRoleService) private readonly roles: IRoleService,
     @inject(IAgentService) private readonly agents: IAgentService,
+    @inject(IWorkflowService) private readonly workflows: IWorkflowService,
   ) {}
 
   get dataDir(): string {
@@ -30,6 +45,8 @@ export class ConfigurationService implements IConfigurationService {
   async initialize(): Promise<void> {
     await this.files.initialize();
     await seedTemplates(this.files);
+    // Workflows that a killed process left half-done are undone before anyone reads their records.
+    await this.workflows.recover();
   }
 
   createPersonality(input: PersonalityInput): Promise<Personality> {
@@ -44,8 +61,14 @@ export class ConfigurationService implements IConfigurationService {
   updatePersonality(id: string, patch: PersonalityPatch, guard?: VersionGuard): Promise<Personality> {
     return this.personalities.update(id, patch, guard);
   }
-  deletePersonality(id: string, guard?: VersionGuard): Promise<Personality> {
-    return this.personalities.delete(id, guard);
+  async deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
+    const { cascade, ...guard } = options;
+    if (!cascade) return this.personalities.delete(id, guard);
+    const personality = await this.personalities.get(id);
+    if (!personality) throw new NotFoundError('personality', id, { service: 'configuration', operation: 'deletePersonality' });
+    const users = (await this.agents.list()).filter((a) => a.personalityId === id);
+    await this.completed(await this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion)));
+    return personality;
   }
 
   createRole(input: RoleInput): Promise<Role> {
@@ -88,6 +111,58 @@ export class ConfigurationService implements IConfigurationService {
     if (!personality) throw new NotFoundError('personality', agent.personalityId, { ...context, agentId: id });
     if (!role) throw new NotFoundError('role', agent.roleId, { ...context, agentId: id });
     return { agent, personality, role, systemPrompt: composeSystemPrompt(role, personality), warnings: modelWarnings(agent.modelConfig) };
+  }
+
+  runWorkflow(definition: unknown): Promise<WorkflowRun> {
+    return this.workflows.run(definition as WorkflowDefinition);
+  }
+  getWorkflow(id: string): Promise<WorkflowRun | null> {
+    return this.workflows.get(id);
+  }
+  listWorkflows(): Promise<WorkflowRun[]> {
+    return this.workflows.list();
+  }
+  recoverWorkflows(options?: RecoverOptions): Promise<RecoveryReport[]> {
+    return this.workflows.recover(options);
+  }
+
+  async createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>> {
+    const parsed = parseInput(agentWithDependenciesSchema, request, 'agent with dependencies', { service: 'configuration', operation: 'createAgentWithDependencies' });
+    const workflow = await this.completed(await this.workflows.run(createAgentWithDependenciesWorkflow(parsed)));
+    const agent = outputOf<Agent>(workflow, 'agent');
+    const [personality, role] = await Promise.all([this.personalities.get(agent.personalityId), this.roles.get(agent.roleId)]);
+    return { result: { agent, personality: personality as Personality, role: role as Role }, workflow };
+  }
+
+  async importBundle(bundle: unknown): Promise<WorkflowOutcome<{ personalities: number; roles: number; agents: number }>> {
+    const parsed = parseInput(bundleSchema, bundle, 'bundle', { service: 'configuration', operation: 'import' });
+    const result = { personalities: parsed.personalities.length, roles: parsed.roles.length, agents: parsed.agents.length };
+    if (result.personalities + result.roles + result.agents === 0) {
+      throw new ValidationError('the bundle holds no records to import', [{ path: '', message: 'no personalities, roles or agents' }]);
+    }
+    return { result, workflow: await this.completed(await this.workflows.run(importWorkflow(parsed))) };
+  }
+
+  async exportBundle(): Promise<Bundle> {
+    const [personalities, roles, agents] = await Promise.all([this.personalities.list(), this.roles.list(), this.agents.list()]);
+    return {
+      schemaVersion: 1,
+      exportedAt: new Date().toISOString(),
+      personalities: personalities.filter((p) => !p.isTemplate),
+      roles: roles.filter((r) => !r.isTemplate),
+      agents,
+    };
+  }
+
+  /** A built-in workflow's run when it completed; otherwise its error, rethrown with the workflow named. */
+  private async completed(run: WorkflowRun): Promise<WorkflowRun> {
+    if (run.status === WorkflowStatus.COMPLETED) return run;
+    const cause = run.error ?? { code: 'INTERNAL_ERROR', message: 'unknown failure', details: [], context: {} };
+    const undone = run.status === WorkflowStatus.COMPENSATED ? 'every change was undone' : `could not undo steps ${run.unresolved.join(', ')}`;
+    throw new AgentcfgError(cause.code as ErrorCode, `workflow ${run.name} (${run.id}) ${run.status}: ${cause.message}; ${undone}`, {
+      details: cause.details,
+      context: { ...cause.context, workflowId: run.id, workflowStatus: run.status, unresolved: run.unresolved },
+    });
   }
 
   async summary(): Promise<ConfigurationSummary> {

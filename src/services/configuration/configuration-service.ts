@@ -1,6 +1,10 @@
 import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
 import type { Personality, PersonalityInput, PersonalityPatch } from '../../domain/personality/personality';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
+import type { AgentWithDependencies, Bundle } from '../../domain/bundle';
+import type { WorkflowDefinition } from '../../domain/workflow/workflow-definition';
+import type { WorkflowRun } from '../../workflow/workflow-run';
+import type { RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
 import type { VersionGuard } from '../shared/record-service';
 
 /** An agent with what it is built from and the system prompt an app sends to its model. */
@@ -11,6 +15,18 @@ export interface ResolvedAgent {
   systemPrompt: string;
   /** Advice about the model config that is valid but may be a mistake (an unknown model, say). */
   warnings: string[];
+}
+
+/** Options of deleting a personality. */
+export interface DeletePersonalityOptions extends VersionGuard {
+  /** Delete the agents that use it first, all in one workflow. */
+  cascade?: boolean;
+}
+
+/** What a built-in workflow made, and the run that made it. */
+export interface WorkflowOutcome<T> {
+  result: T;
+  workflow: WorkflowRun;
 }
 
 /** Counts of what a data folder holds. */
@@ -32,7 +48,7 @@ export interface IConfigurationService {
   getPersonality(id: string): Promise<Personality | null>;
   getAllPersonalities(): Promise<Personality[]>;
   updatePersonality(id: string, patch: PersonalityPatch, guard?: VersionGuard): Promise<Personality>;
-  deletePersonality(id: string, guard?: VersionGuard): Promise<Personality>;
+  deletePersonality(id: string, options?: DeletePersonalityOptions): Promise<Personality>;
 
   createRole(input: RoleInput): Promise<Role>;
   getRole(id: string): Promise<Role | null>;
@@ -50,6 +66,19 @@ export interface IConfigurationService {
   resolveAgent(id: string): Promise<ResolvedAgent>;
   /** Counts of records in the data folder. */
   summary(): Promise<ConfigurationSummary>;
+
+  /** Runs a workflow; the run says COMPLETED, COMPENSATED or FAILED. An invalid definition is refused first. */
+  runWorkflow(definition: WorkflowDefinition | unknown): Promise<WorkflowRun>;
+  getWorkflow(id: string): Promise<WorkflowRun | null>;
+  listWorkflows(): Promise<WorkflowRun[]>;
+  /** Undoes workflows that processes left unfinished (and FAILED ones, if asked). */
+  recoverWorkflows(options?: RecoverOptions): Promise<RecoveryReport[]>;
+  /** Creates the personality and role (inline, or uses existing ids) and the agent, all or nothing. */
+  createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>>;
+  /** Creates every record of a bundle, all or nothing. */
+  importBundle(bundle: Bundle | unknown): Promise<WorkflowOutcome<{ personalities: number; roles: number; agents: number }>>;
+  /** The user's records (templates left out) as a bundle that `importBundle` accepts. */
+  exportBundle(): Promise<Bundle>;
 }
 
 /** Injection token for the configuration service. */

@@ -21,8 +21,11 @@ export interface IFileService {
   initialize(): Promise<void>;
   /** The collection's current records; served from memory only while the file is unchanged. */
   read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>>;
-  /** Runs a read-modify-write under the cross-process write lock. */
-  transaction<T>(work: (tx: FileTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs a read-modify-write under the cross-process write lock. An aborted `signal` (checked once the lock is
+   * held and before every write) abandons the work with nothing written.
+   */
+  transaction<T>(work: (tx: FileTransaction) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
 }
 
 /** Injection token for the file service. */

@@ -1,7 +1,7 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
-import { IntegrityError } from '../../domain/errors/errors';
+import { IntegrityError, UnavailableError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { ILogger } from '../../logging/logger';
@@ -24,6 +24,13 @@ interface CacheEntry {
 }
 
 const EMPTY: CollectionSnapshot = { revision: 0, items: [] };
+
+/** A cancelled call must not write: a caller that gave up (a timeout, say) may already be undoing it. */
+function throwIfAborted(signal: AbortSignal | undefined, operation: string): void {
+  if (signal?.aborted) {
+    throw new UnavailableError(`the call was cancelled before the ${operation}; nothing was written`, { context: { service: 'file', operation } });
+  }
+}
 
 function signatureOf(stat: Stats): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
@@ -78,14 +85,19 @@ export class JsonFileService implements IFileService {
     return this.transaction((tx) => tx.read(kind));
   }
 
-  async transaction<T>(work: (tx: FileTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: FileTransaction) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    const { signal } = options;
     await guardIo('lock', this.configDir, () => fsp.mkdir(this.configDir, { recursive: true }));
-    return this.lock.run(() =>
-      work({
+    return this.lock.run(() => {
+      throwIfAborted(signal, 'lock');
+      return work({
         read: (kind) => guardIo('read', this.pathOf(kind), () => this.readLocked(kind)),
-        write: (kind, items) => guardIo('write', this.pathOf(kind), () => this.writeLocked(kind, items)),
-      }),
-    );
+        write: (kind, items) => {
+          throwIfAborted(signal, 'write');
+          return guardIo('write', this.pathOf(kind), () => this.writeLocked(kind, items));
+        },
+      });
+    });
   }
 
   private pathOf(kind: RecordKind): string {

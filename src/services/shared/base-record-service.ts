@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors/errors';
+import { isDeepStrictEqual } from 'node:util';
 import { newId, idSchema } from '../../domain/ids';
 import { isPlainObject, mergePatch } from '../../domain/merge-patch';
 import type { RecordKind } from '../../domain/record';
@@ -7,7 +8,13 @@ import type { RecordOf } from '../../domain/records';
 import { findForbiddenKeys } from '../../domain/validation/forbidden-keys';
 import { parseInput } from '../../domain/validation/parse-input';
 import type { FileTransaction, IFileService } from '../file/file-service';
-import type { IRecordService, VersionGuard } from './record-service';
+import type { IRecordService, RecordChange, RevertOutcome, WriteOptions } from './record-service';
+
+/** The records with `id` set to `record` (in place, so the order users see is kept), or removed when null. */
+function withRecord<T extends { id: string }>(items: readonly T[], id: string, record: T | null): T[] {
+  if (record === null) return items.filter((r) => r.id !== id);
+  return items.some((r) => r.id === id) ? items.map((r) => (r.id === id ? record : r)) : [...items, record];
+}
 
 /** The schemas that define one kind of record. */
 export interface RecordSchemas {
@@ -28,9 +35,9 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     protected readonly files: IFileService,
   ) {}
 
-  async create(input: TInput): Promise<RecordOf<K>> {
+  async create(input: TInput, options: WriteOptions = {}): Promise<RecordOf<K>> {
     const body = parseInput(this.schemas.create, input, `${this.kind}`, this.context('create')) as { id?: string };
-    const now = new Date().toISOString();
+    const now = options.now ?? new Date().toISOString();
     const id = body.id ?? newId();
     const record = this.validateRecord({ ...body, id, isTemplate: false, version: 1, createdAt: now, updatedAt: now }, 'create');
     return this.files.transaction(async (tx) => {
@@ -40,7 +47,7 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
       await this.checkReferences(tx, record, 'create');
       await tx.write(this.kind, [...items, record]);
       return record;
-    });
+    }, options);
   }
 
   async get(id: string): Promise<RecordOf<K> | null> {
@@ -53,29 +60,49 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     return [...(await this.files.read(this.kind)).items];
   }
 
-  async update(id: string, patch: TPatch, guard: VersionGuard = {}): Promise<RecordOf<K>> {
+  async update(id: string, patch: TPatch, options: WriteOptions = {}): Promise<RecordOf<K>> {
     this.checkId(id, 'update');
     this.checkPatchShape(patch);
     return this.files.transaction(async (tx) => {
       const { items } = await tx.read(this.kind);
-      const current = this.findChangeable(items, id, guard, 'update');
+      const current = this.findChangeable(items, id, options, 'update');
       const merged = mergePatch(current as Record<string, unknown>, patch as Record<string, unknown>);
-      const next = this.validateRecord({ ...merged, version: current.version + 1, updatedAt: new Date().toISOString() }, 'update');
+      const updatedAt = options.now ?? new Date().toISOString();
+      const next = this.validateRecord({ ...merged, version: current.version + 1, updatedAt }, 'update');
       await this.checkReferences(tx, next, 'update');
       await tx.write(this.kind, items.map((r) => (r.id === id ? next : r)));
       return next;
-    });
+    }, options);
   }
 
-  async delete(id: string, guard: VersionGuard = {}): Promise<RecordOf<K>> {
+  async delete(id: string, options: WriteOptions = {}): Promise<RecordOf<K>> {
     this.checkId(id, 'delete');
     return this.files.transaction(async (tx) => {
       const { items } = await tx.read(this.kind);
-      const current = this.findChangeable(items, id, guard, 'delete');
+      const current = this.findChangeable(items, id, options, 'delete');
       await this.checkNotInUse(tx, current);
       await tx.write(this.kind, items.filter((r) => r.id !== id));
       return current;
-    });
+    }, options);
+  }
+
+  async revert(change: RecordChange<RecordOf<K>>, options: Pick<WriteOptions, 'signal'> = {}): Promise<RevertOutcome> {
+    this.checkId(change.id, 'revert');
+    return this.files.transaction(async (tx) => {
+      const { items } = await tx.read(this.kind);
+      const current = items.find((r) => r.id === change.id) ?? null;
+      if (isDeepStrictEqual(current, change.before)) return 'already-reverted';
+      const isOurChange =
+        change.after === null ? current === null : current?.version === change.after.version && current.updatedAt === change.after.updatedAt;
+      if (!isOurChange) {
+        throw new ConflictError(`${this.kind} '${change.id}' was changed by someone else since; it was left as it is`, current, {
+          context: { ...this.context('revert'), id: change.id },
+        });
+      }
+      // References are not re-checked: the state restored is the one that held before the change.
+      await tx.write(this.kind, withRecord(items, change.id, change.before));
+      return 'reverted';
+    }, options);
   }
 
   /** Refuses a record whose references to other records would dangle. */
@@ -109,7 +136,7 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     if (details.length > 0) throw new ValidationError(`invalid ${this.kind} patch: ${details.map((d) => d.path).join(', ')}`, details, { context });
   }
 
-  private findChangeable(items: readonly RecordOf<K>[], id: string, guard: VersionGuard, operation: string): RecordOf<K> {
+  private findChangeable(items: readonly RecordOf<K>[], id: string, guard: WriteOptions, operation: string): RecordOf<K> {
     const context = this.context(operation);
     const current = items.find((r) => r.id === id);
     if (!current) throw new NotFoundError(this.kind, id, context);

@@ -1,19 +1,45 @@
-/** Options for a change that must apply to a known version. */
-export interface VersionGuard {
+/** Options of a change: a version guard, a cancellation signal, and the time to stamp. */
+export interface WriteOptions {
   /** Refuse with CONFLICT unless the record is at this version. */
   expectedVersion?: number;
+  /** Abandon the change (writing nothing) if this is aborted before the write. */
+  signal?: AbortSignal;
+  /** The timestamp to record (a workflow plans it ahead so it can recognise its own write later). */
+  now?: string;
 }
+
+/** Options of a change that must apply to a known version. */
+export type VersionGuard = Pick<WriteOptions, 'expectedVersion'>;
+
+/**
+ * A change a workflow made to one record, enough to undo it: the record before, and how the record looks
+ * right after the change (absent, or its version and updatedAt), so the undo can tell whether the change
+ * happened at all and whether anyone changed the record since.
+ */
+export interface RecordChange<TRecord> {
+  id: string;
+  before: TRecord | null;
+  after: { version: number; updatedAt: string } | null;
+}
+
+/** What an undo found and did. */
+export type RevertOutcome = 'reverted' | 'already-reverted';
 
 /** Create, read, update and delete for one kind of record. */
 export interface IRecordService<TRecord, TInput, TPatch> {
   /** Validates and stores a new record (id generated when absent); CONFLICT if the id is taken. */
-  create(input: TInput): Promise<TRecord>;
+  create(input: TInput, options?: WriteOptions): Promise<TRecord>;
   /** The record, or null when there is none with this id. */
   get(id: string): Promise<TRecord | null>;
   /** Every record of this kind, templates included. */
   list(): Promise<TRecord[]>;
   /** Applies a patch, validates the whole result, bumps version and updatedAt. */
-  update(id: string, patch: TPatch, guard?: VersionGuard): Promise<TRecord>;
+  update(id: string, patch: TPatch, options?: WriteOptions): Promise<TRecord>;
   /** Removes a record; refused for templates and for records other records still use. */
-  delete(id: string, guard?: VersionGuard): Promise<TRecord>;
+  delete(id: string, options?: WriteOptions): Promise<TRecord>;
+  /**
+   * Puts a record back exactly as it was before a change (fields, version, timestamps). Idempotent: a change
+   * that never happened, or was already undone, is left alone. CONFLICT if the record changed since.
+   */
+  revert(change: RecordChange<TRecord>, options?: Pick<WriteOptions, 'signal'>): Promise<RevertOutcome>;
 }

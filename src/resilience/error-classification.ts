@@ -1,0 +1,18 @@
+import { isAgentcfgError } from '../domain/errors/agentcfg-error';
+import { ErrorCode } from '../domain/errors/error-code';
+import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
+
+const TRANSIENT_ERRNOS: ReadonlySet<string> = new Set(['EBUSY', 'EAGAIN', 'ETIMEDOUT', 'EMFILE', 'ENFILE', 'EINTR', 'ELOCKED']);
+
+/**
+ * Transient failures may pass if tried again: I/O busy/again/timeout, lock contention, UNAVAILABLE and step
+ * timeouts. Everything else (VALIDATION_ERROR, NOT_FOUND, CONFLICT, FORBIDDEN, REFERENCE_ERROR, ...) is
+ * permanent and never retried. An open circuit is not retried either: it exists to fail fast.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof BrokenCircuitError) return false;
+  if (error instanceof TaskCancelledError) return true;
+  if (isAgentcfgError(error)) return error.code === ErrorCode.UNAVAILABLE;
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof errno === 'string' && TRANSIENT_ERRNOS.has(errno);
+}

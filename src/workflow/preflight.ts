@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import { agentCreateSchema } from '../domain/agent/agent';
+import type { ErrorDetail } from '../domain/errors/agentcfg-error';
+import { ValidationError } from '../domain/errors/errors';
+import { personalityCreateSchema } from '../domain/personality/personality';
+import { roleCreateSchema } from '../domain/role/role';
+import { issuesToDetails, parseInput } from '../domain/validation/parse-input';
+import { findForbiddenKeys } from '../domain/validation/forbidden-keys';
+import { findReferences, planExecutionOrder } from '../domain/workflow/step-references';
+import { workflowDefinitionSchema, type StepService, type WorkflowDefinition, type WorkflowStep } from '../domain/workflow/workflow-definition';
+
+const CREATE_SCHEMAS: Record<StepService, z.ZodType> = {
+  personality: personalityCreateSchema,
+  role: roleCreateSchema,
+  agent: agentCreateSchema,
+};
+
+const INPUT_KEYS = { update: ['id', 'patch', 'expectedVersion'], delete: ['id', 'expectedVersion'] } as const;
+
+function checkStepInput(step: WorkflowStep, index: number): ErrorDetail[] {
+  const at = (path: string) => `steps.${index}.input${path ? `.${path}` : ''}`;
+  const input = step.input as Record<string, unknown>;
+  if (step.action === 'create') {
+    // Bodies that take values from earlier steps are checked when those values are known.
+    if (findReferences(input).length > 0) return [];
+    const result = CREATE_SCHEMAS[step.service].safeParse(input);
+    return result.success ? [] : issuesToDetails(result.error.issues).map((d) => ({ ...d, path: at(d.path) }));
+  }
+  const allowed: readonly string[] = INPUT_KEYS[step.action];
+  const details = Object.keys(input)
+    .filter((key) => !allowed.includes(key))
+    .map((key) => ({ path: at(key), message: `unknown field '${key}' (a ${step.action} takes ${allowed.join(', ')})` }));
+  if (!('id' in input)) details.push({ path: at('id'), message: 'required' });
+  if (step.action === 'update' && !('patch' in input)) details.push({ path: at('patch'), message: 'required' });
+  return details;
+}
+
+/**
+ * Checks a workflow before anything runs: its shape, prototype-pollution keys, references (dangling or cyclic)
+ * and every step input that can be checked now. Returns the steps in the order they will run.
+ */
+export function preflight(definition: unknown): { definition: WorkflowDefinition; order: WorkflowStep[] } {
+  const context = { service: 'workflow', operation: 'validate' };
+  const parsed = parseInput(workflowDefinitionSchema, definition, 'workflow', context);
+  const order = planExecutionOrder(parsed);
+  const details = parsed.steps.flatMap((step, i) => [
+    ...findForbiddenKeys(step.input).map((d) => ({ ...d, path: `steps.${i}.input.${d.path}` })),
+    ...checkStepInput(step, i),
+  ]);
+  if (details.length > 0) throw new ValidationError(`invalid workflow '${parsed.name}': ${details.map((d) => d.path).join(', ')}`, details, { context });
+  return { definition: parsed, order };
+}

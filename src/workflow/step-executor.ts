@@ -1,0 +1,115 @@
+import { deepFreeze } from '../domain/deep-freeze';
+import { AgentcfgError, isAgentcfgError } from '../domain/errors/agentcfg-error';
+import { ConflictError, NotFoundError } from '../domain/errors/errors';
+import { newId } from '../domain/ids';
+import type { AnyRecord } from '../domain/records';
+import { parseInput } from '../domain/validation/parse-input';
+import { resolveReferences } from '../domain/workflow/step-references';
+import { deleteStepInputSchema, updateStepInputSchema, type StepService, type WorkflowStep } from '../domain/workflow/workflow-definition';
+import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
+import type { IRecordService } from '../services/shared/record-service';
+import { COLLECTION_SPECS } from '../storage/collection-specs';
+import { recordError } from './recorded-error';
+import type { StepIntent } from './workflow-run';
+
+/** The record services a workflow step can call, by name. */
+export type StepServices = Record<StepService, IRecordService<AnyRecord, unknown, unknown>>;
+
+/** Where a step appends what it does. */
+export interface StepJournal {
+  append(event: 'step.intent' | 'step.completed' | 'step.failed' | 'step.policy', data: Record<string, unknown>): Promise<unknown>;
+}
+
+/** One forward step: plan it, journal the intent (the undo information) before acting, act, journal the result. */
+export class StepExecutor {
+  constructor(
+    private readonly services: StepServices,
+    private readonly policies: IServicePolicies,
+  ) {}
+
+  /** Runs the step; returns its frozen output, or throws an error that names the workflow, step and attempt. */
+  async execute(workflowId: string, step: WorkflowStep, outputs: ReadonlyMap<string, unknown>, journal: StepJournal, onIntent: (intent: StepIntent) => void): Promise<unknown> {
+    const started = Date.now();
+    let attempts = 0;
+    let policyLog: Promise<unknown> = Promise.resolve();
+    const onEvent = (event: PolicyEvent) => {
+      policyLog = policyLog.then(() => journal.append('step.policy', { stepId: step.id, event }));
+    };
+    try {
+      const input = deepFreeze(resolveReferences(step.input, outputs, step.id));
+      const intent = await this.plan(workflowId, step, input);
+      await journal.append('step.intent', intent as unknown as Record<string, unknown>);
+      onIntent(intent);
+      const output = await this.policies.execute(
+        step.service,
+        async (signal) => (attempts > 1 ? ((await this.alreadyApplied(intent)) ?? this.act(intent, signal)) : this.act(intent, signal)),
+        { onEvent, onAttempt: (n) => (attempts = n) },
+      );
+      const checked = deepFreeze(parseInput(COLLECTION_SPECS[step.service].schema, output, `${step.service} output`)) as AnyRecord;
+      await policyLog;
+      await journal.append('step.completed', { stepId: step.id, output: checked, attempts, durationMs: Date.now() - started });
+      return checked;
+    } catch (error) {
+      const failure = this.withContext(error, workflowId, step, attempts);
+      await policyLog;
+      await journal.append('step.failed', { stepId: step.id, error: recordError(failure), attempts, durationMs: Date.now() - started });
+      throw failure;
+    }
+  }
+
+  /** Works out what the step will change, reading the record as it is now (the undo's "before"). */
+  private async plan(workflowId: string, step: WorkflowStep, input: unknown): Promise<StepIntent> {
+    const service = this.services[step.service];
+    const plannedAt = new Date().toISOString();
+    const read = (id: string) => this.policies.execute(step.service, () => service.get(id));
+    const base = { stepId: step.id, service: step.service, action: step.action };
+    if (step.action === 'create') {
+      const body = input as { id?: string };
+      const targetId = body.id ?? newId();
+      const before = await read(targetId);
+      return { ...base, targetId, before, after: { version: 1, updatedAt: plannedAt }, input: { ...body, id: targetId } };
+    }
+    const schema = step.action === 'update' ? updateStepInputSchema : deleteStepInputSchema;
+    const { id, expectedVersion } = parseInput(schema, input, `${step.action} step input`, { workflowId, stepId: step.id });
+    const before = await read(id);
+    if (!before) throw new NotFoundError(step.service, id, { operation: step.action });
+    if (expectedVersion !== undefined && expectedVersion !== before.version) {
+      throw new ConflictError(`${step.service} '${id}' is at version ${before.version}, not the expected ${expectedVersion}`, before, { context: { operation: step.action } });
+    }
+    const after = step.action === 'update' ? { version: before.version + 1, updatedAt: plannedAt } : null;
+    return { ...base, targetId: id, before, after, input };
+  }
+
+  private act(intent: StepIntent, signal: AbortSignal): Promise<AnyRecord> {
+    const service = this.services[intent.service];
+    const before = intent.before as AnyRecord | null;
+    const now = intent.after?.updatedAt;
+    switch (intent.action) {
+      case 'create':
+        return service.create(intent.input, { signal, ...(now ? { now } : {}) });
+      case 'update':
+        return service.update(intent.targetId, (intent.input as { patch: unknown }).patch, { signal, expectedVersion: before?.version, ...(now ? { now } : {}) });
+      case 'delete':
+        return service.delete(intent.targetId, { signal, expectedVersion: before?.version });
+    }
+  }
+
+  /** On a retry, a previous attempt may have written before it failed (a timeout, say): then its result stands. */
+  private async alreadyApplied(intent: StepIntent): Promise<AnyRecord | null> {
+    const current = await this.services[intent.service].get(intent.targetId);
+    if (intent.after === null) return current === null ? (intent.before as AnyRecord) : null;
+    return current?.version === intent.after.version && current.updatedAt === intent.after.updatedAt ? current : null;
+  }
+
+  private withContext(error: unknown, workflowId: string, step: WorkflowStep, attempt: number): AgentcfgError {
+    const context = { workflowId, stepId: step.id, service: step.service, operation: step.action, attempt };
+    if (isAgentcfgError(error)) {
+      return new AgentcfgError(error.code, `step '${step.id}' (${step.service} ${step.action}) failed: ${error.message}`, {
+        details: error.details,
+        context: { ...error.context, ...context },
+        cause: error,
+      });
+    }
+    return new AgentcfgError('INTERNAL_ERROR', `step '${step.id}' (${step.service} ${step.action}) failed: ${String(error)}`, { context, cause: error });
+  }
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { inject, injectable } from 'inversify';
+import { hasErrorCode } from '../domain/errors/agentcfg-error';
+import { idSchema } from '../domain/ids';
+import { parseInput } from '../domain/validation/parse-input';
+import { WorkflowStatus, type WorkflowStep } from '../domain/workflow/workflow-definition';
+import { ILogger } from '../logging/logger';
+import { IServicePolicies } from '../resilience/service-policies';
+import { IAgentService } from '../services/agent/agent-service';
+import { StorageOptions } from '../services/file/file-service';
+import { IPersonalityService } from '../services/personality/personality-service';
+import { IRoleService } from '../services/role/role-service';
+import { Compensator } from './compensator';
+import { JournalStore } from './journal-store';
+import { preflight } from './preflight';
+import { recordError } from './recorded-error';
+import { StepExecutor, type StepServices } from './step-executor';
+import type { WorkflowJournal } from './workflow-journal';
+import { pendingCompensations, replayJournal, type StepIntent, type WorkflowRun } from './workflow-run';
+import type { IWorkflowService, RecoverOptions, RecoveryReport } from './workflow-service';
+
+const UNFINISHED: ReadonlySet<string> = new Set([WorkflowStatus.PENDING, WorkflowStatus.RUNNING, WorkflowStatus.COMPENSATING]);
+
+/** The saga engine over the data folder's record services, journaled under `workflows/`. */
+@injectable()
+export class WorkflowEngine implements IWorkflowService {
+  private readonly store: JournalStore;
+  private readonly executor: StepExecutor;
+  private readonly compensator: Compensator;
+
+  constructor(
+    @inject(StorageOptions) storage: StorageOptions,
+    @inject(IPersonalityService) personalities: IPersonalityService,
+    @inject(IRoleService) roles: IRoleService,
+    @inject(IAgentService) agents: IAgentService,
+    @inject(IServicePolicies) policies: IServicePolicies,
+    @inject(ILogger) private readonly logger: ILogger,
+  ) {
+    const services = { personality: personalities, role: roles, agent: agents } as unknown as StepServices;
+    this.store = new JournalStore(storage.dataDir);
+    this.executor = new StepExecutor(services, policies);
+    this.compensator = new Compensator(services, policies);
+  }
+
+  async run(input: unknown): Promise<WorkflowRun> {
+    const { definition, order } = preflight(input);
+    const id = randomUUID();
+    await this.store.ensureDir();
+    const release = await this.store.lockFor(id, 0).acquire();
+    const journal = await this.store.create(id);
+    try {
+      await journal.append('workflow.started', {
+        name: definition.name,
+        owner: { pid: process.pid, host: hostname() },
+        steps: order.map((s) => ({ id: s.id, service: s.service, action: s.action, dependsOn: s.dependsOn ?? [] })),
+        definition,
+      });
+      await this.setStatus(journal, id, WorkflowStatus.RUNNING);
+      const intents: StepIntent[] = [];
+      const failure = await this.runSteps(id, order, journal, intents);
+      if (failure === undefined) {
+        await this.setStatus(journal, id, WorkflowStatus.COMPLETED);
+      } else {
+        await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error: recordError(failure) });
+        await this.finishCompensation(journal, id, [...intents].reverse());
+      }
+    } finally {
+      await journal.close();
+      await release();
+    }
+    return this.mustGet(id);
+  }
+
+  async get(id: string): Promise<WorkflowRun | null> {
+    parseInput(idSchema, id, 'workflow id', { service: 'workflow', operation: 'get' });
+    const parsed = await this.store.read(id);
+    return parsed && parsed.entries.length > 0 ? replayJournal(id, parsed.entries, parsed.badLine) : null;
+  }
+
+  async list(): Promise<WorkflowRun[]> {
+    const runs = await Promise.all((await this.store.list()).map((id) => this.get(id)));
+    return runs.filter((r): r is WorkflowRun => r !== null).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  async recover(options: RecoverOptions = {}): Promise<RecoveryReport[]> {
+    const ids = options.includeFailed ? await this.store.list() : await this.store.listLocked();
+    const reports: RecoveryReport[] = [];
+    for (const id of ids) {
+      const report = await this.recoverOne(id, options);
+      if (report) reports.push(report);
+    }
+    return reports;
+  }
+
+  /** Runs steps in order until one fails; returns that failure, or undefined when all completed. */
+  private async runSteps(id: string, order: WorkflowStep[], journal: WorkflowJournal, intents: StepIntent[]): Promise<unknown> {
+    const outputs = new Map<string, unknown>();
+    for (const step of order) {
+      try {
+        outputs.set(step.id, await this.executor.execute(id, step, outputs, journal, (intent) => intents.push(intent)));
+      } catch (error) {
+        return error;
+      }
+    }
+    return undefined;
+  }
+
+  private async recoverOne(id: string, options: RecoverOptions): Promise<RecoveryReport | null> {
+    let release: () => Promise<void>;
+    try {
+      release = await this.store.lockFor(id, 0).acquire();
+    } catch (error) {
+      if (!hasErrorCode(error, 'UNAVAILABLE')) throw error;
+      const run = await this.get(id);
+      return run && UNFINISHED.has(run.status) ? { workflowId: id, name: run.name, from: run.status, to: run.status, compensated: [], unresolved: [], skipped: 'a live process is running it' } : null;
+    }
+    try {
+      const reopened = await this.store.reopen(id);
+      if (!reopened || reopened.parsed.entries.length === 0) return null;
+      const { journal, parsed } = reopened;
+      try {
+        const run = replayJournal(id, parsed.entries);
+        const wanted = UNFINISHED.has(run.status) || (options.includeFailed === true && run.status === WorkflowStatus.FAILED);
+        if (!wanted) return null;
+        this.logger.warn({ workflowId: id, status: run.status }, `recovering workflow ${id} (${run.name}) left ${run.status}`);
+        const error = run.error ?? { code: 'UNAVAILABLE', message: `the process running workflow ${id} stopped while it was ${run.status}`, details: [], context: { workflowId: id } };
+        await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error, recovery: true });
+        const result = await this.finishCompensation(journal, id, pendingCompensations(parsed.entries));
+        return { workflowId: id, name: run.name, from: run.status, to: result.unresolved.length > 0 ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATED, ...result };
+      } finally {
+        await journal.close();
+      }
+    } finally {
+      await release();
+    }
+  }
+
+  private async finishCompensation(journal: WorkflowJournal, id: string, intents: StepIntent[]) {
+    const result = await this.compensator.compensate(intents, journal);
+    if (result.unresolved.length > 0) {
+      await this.setStatus(journal, id, WorkflowStatus.FAILED, { unresolved: result.unresolved });
+    } else {
+      await this.setStatus(journal, id, WorkflowStatus.COMPENSATED);
+    }
+    return result;
+  }
+
+  private async setStatus(journal: WorkflowJournal, id: string, status: WorkflowStatus, extra: Record<string, unknown> = {}): Promise<void> {
+    await journal.append('workflow.status', { status, ...extra });
+    const log = status === WorkflowStatus.FAILED ? 'error' : status === WorkflowStatus.COMPENSATING ? 'warn' : 'info';
+    this.logger[log]({ workflowId: id, status, ...extra }, `workflow ${id}: ${status}`);
+  }
+
+  private async mustGet(id: string): Promise<WorkflowRun> {
+    const run = await this.get(id);
+    if (!run) throw new Error(`workflow ${id} has no journal`);
+    return run;
+  }
+}
