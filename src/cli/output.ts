@@ -7,6 +7,8 @@ export interface CliError {
   code: string;
   message: string;
   details: ErrorDetail[];
+  /** The workflow run, when the error is a workflow's outcome. */
+  workflow?: unknown;
 }
 
 /** Turns anything thrown into the reported error; unexpected errors keep their stack out of the output. */

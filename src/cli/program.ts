@@ -10,6 +10,8 @@ import { initCommand } from './init-command';
 import { Output } from './output';
 import { recordCommands } from './record-commands';
 import { agentCommands, personalityCommands, roleCommands } from './record-kinds';
+import { addCreateWithCommand, exportCommand, importCommand } from './bundle-commands';
+import { workflowCommands } from './workflow-commands';
 
 function packageVersion(): string {
   // dist/cli and src/cli both sit two levels below package.json.
@@ -35,7 +37,11 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   program.addCommand(recordCommands(roleCommands, io, result));
   const agent = recordCommands(agentCommands, io, result);
   addResolveCommand(agent, io, result);
+  addCreateWithCommand(agent, io, result);
   program.addCommand(agent);
+  program.addCommand(workflowCommands(io, result));
+  program.addCommand(importCommand(io, result));
+  program.addCommand(exportCommand(io, result));
 
   const configure = (command: Command): void => {
     command

@@ -21,12 +21,14 @@ interface RecordOperations {
   get(id: string): Promise<StoredRecord | null>;
   create(input: unknown): Promise<StoredRecord>;
   update(id: string, patch: unknown, guard: VersionGuard): Promise<StoredRecord>;
-  delete(id: string, guard: VersionGuard): Promise<StoredRecord>;
+  delete(id: string, options: VersionGuard & { cascade?: boolean }): Promise<StoredRecord>;
 }
 
 /** How the command line shows and reaches one kind of record. */
 export interface RecordCommandSpec {
   kind: 'personality' | 'role' | 'agent';
+  /** Offer `delete --cascade` (delete the agents that use the record first, in one workflow). */
+  cascade?: boolean;
   operations(configuration: IConfigurationService): RecordOperations;
   /** Advice to print (on stderr) after a record is written, e.g. an unknown model. */
   warnings?(record: StoredRecord): string[];
@@ -109,16 +111,17 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
       }),
     );
 
-  group
+  const remove = group
     .command('delete <id>')
     .description(`delete ${aKind} (templates and records in use are refused)`)
-    .option('--expected-version <n>', 'refuse with CONFLICT unless the record is at this version', parseVersion)
-    .action(
-      action(io, result, async (ctx, id: string, options: { expectedVersion?: number }) => {
-        const record = await (await ops(ctx)).delete(id, guardFrom(options));
-        return ctx.output.success(record, () => `Deleted ${kind} '${record.id}'.`);
-      }),
-    );
+    .option('--expected-version <n>', 'refuse with CONFLICT unless the record is at this version', parseVersion);
+  if (spec.cascade) remove.option('--cascade', `first delete the agents that use this ${kind}, all or nothing`);
+  remove.action(
+    action(io, result, async (ctx, id: string, options: { expectedVersion?: number; cascade?: boolean }) => {
+      const record = await (await ops(ctx)).delete(id, { ...guardFrom(options), ...(options.cascade ? { cascade: true } : {}) });
+      return ctx.output.success(record, () => `Deleted ${kind} '${record.id}'${options.cascade ? ' and the agents that used it' : ''}.`);
+    }),
+  );
 
   return group;
 }

@@ -9,12 +9,13 @@ type Loose = never;
 /** Personalities: list shows the Big Five at a glance. */
 export const personalityCommands: RecordCommandSpec = {
   kind: 'personality',
+  cascade: true,
   operations: (c) => ({
     list: () => c.getAllPersonalities(),
     get: (id) => c.getPersonality(id),
     create: (input) => c.createPersonality(input as Loose),
     update: (id, patch, guard) => c.updatePersonality(id, patch as Loose, guard),
-    delete: (id, guard) => c.deletePersonality(id, guard),
+    delete: (id, options) => c.deletePersonality(id, options),
   }),
   columns: { headers: [], cells: () => [] },
 };
