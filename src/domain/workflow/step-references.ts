@@ -45,7 +45,10 @@ export function planExecutionOrder(definition: WorkflowDefinition): WorkflowStep
     index.set(step.id, i);
   });
   const needs = definition.steps.map((step, i) => {
-    const refs = findReferences(step.input, [], details).map((ref) => ({ id: ref.stepId, path: `steps.${i}.input${ref.at ? `.${ref.at}` : ''}` }));
+    const inputPath = (at: string) => `steps.${i}.input${at ? `.${at}` : ''}`;
+    const malformed: ErrorDetail[] = [];
+    const refs = findReferences(step.input, [], malformed).map((ref) => ({ id: ref.stepId, path: inputPath(ref.at) }));
+    details.push(...malformed.map((d) => ({ ...d, path: inputPath(d.path) })));
     const deps = (step.dependsOn ?? []).map((id, d) => ({ id, path: `steps.${i}.dependsOn.${d}` }));
     const targets = new Set<number>();
     for (const { id, path } of [...refs, ...deps]) {

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
+import { FAST_RESILIENCE, SERVICE_TOKENS, callOrdinal, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
+import { compensationOrder, intentOrder, readJournal, statusTrail } from '../../support/journals';
+import { snapshotRecords } from '../../support/records-snapshot';
+import { validRecords } from '../../support/records';
+import { runCli } from '../../support/run-cli';
+import { misbehave } from '../../support/service-fakes';
+import { createTestContainer, type TestContainer } from '../../support/test-container';
+import { timedStep } from '../../support/timing';
+
+const fixture = multiServiceWorkflows();
+
+describe('Feature: configuration workflow coordination — all or nothing across services', function () {
+  let base: TestContainer;
+
+  beforeEach(async function () {
+    base = await createTestContainer();
+    await seedValidRecords(base.configuration);
+  });
+
+  afterEach(() => base.dispose());
+
+  for (const workflow of fixture.workflows) {
+    describe(`Scenario: ${workflow.name}`, function () {
+      it('completes every step in order through PENDING → RUNNING → COMPLETED, with per-step timings', async function () {
+        const run = await timedStep(this, 'run workflow', () => base.configuration.runWorkflow(workflow.definition));
+        expect(run.status, JSON.stringify(run.error)).to.equal('COMPLETED');
+        expect(run.steps.map((s) => s.status)).to.deep.equal(workflow.definition.steps.map(() => 'COMPLETED'));
+        for (const step of run.steps) {
+          expect(step.attempts).to.equal(1);
+          expect(step.durationMs).to.be.a('number').and.at.least(0);
+          expect(Date.parse(step.endedAt as string)).to.be.at.least(Date.parse(step.startedAt as string));
+        }
+        const entries = await readJournal(base.dataDir, run.id);
+        expect(entries[0]?.event).to.equal('workflow.started');
+        expect(statusTrail(entries)).to.deep.equal(['RUNNING', 'COMPLETED']);
+        expect(intentOrder(entries)).to.deep.equal(workflow.definition.steps.map((s) => s.id));
+      });
+
+      workflow.definition.steps.forEach((step, index) => {
+        for (const failure of fixture.failureKinds) {
+          it(`undoes everything when step '${step.id}' (${step.service} ${step.action}) fails: ${failure.kind}`, async function () {
+            const before = await snapshotRecords(base.configuration);
+            const real = base.container.get(SERVICE_TOKENS[step.service]);
+            const { service, stub, idle } = misbehave(real as never, step.action, failure.behaviour, callOrdinal(workflow.definition.steps, index));
+            const env = await createTestContainer({ dataDir: base.dataDir, overrides: [[SERVICE_TOKENS[step.service], service]], resilience: FAST_RESILIENCE });
+
+            const run = await timedStep(this, 'run workflow with a failing step', () => env.configuration.runWorkflow(workflow.definition));
+            await idle(); // late writes must have been refused by now, not merely not yet arrived
+
+            expect(run.status).to.equal('COMPENSATED');
+            expect(run.error?.code).to.equal(failure.expectedCode);
+            expect(run.error?.message).to.include(failure.messageIncludes);
+            expect(run.error?.context).to.include({ workflowId: run.id, stepId: step.id, service: step.service, operation: step.action });
+            const failed = run.steps[index];
+            expect(failed?.attempts, 'attempts of the failing step').to.equal(failure.expectedAttempts);
+            expect(stub.callCount - (callOrdinal(workflow.definition.steps, index) - 1)).to.equal(failure.expectedAttempts);
+            expect(run.steps.slice(0, index + 1).map((s) => s.status)).to.deep.equal(run.steps.slice(0, index + 1).map(() => 'COMPENSATED'));
+            expect(run.steps.slice(index + 1).map((s) => s.status)).to.deep.equal(run.steps.slice(index + 1).map(() => 'PENDING'));
+
+            const entries = await readJournal(base.dataDir, run.id);
+            expect(statusTrail(entries)).to.deep.equal(['RUNNING', 'COMPENSATING', 'COMPENSATED']);
+            expect(intentOrder(entries)).to.deep.equal(workflow.definition.steps.slice(0, index + 1).map((s) => s.id));
+            expect(compensationOrder(entries), 'undone newest first').to.deep.equal([...intentOrder(entries)].reverse());
+            expect(await snapshotRecords(env.configuration)).to.deep.equal(before);
+          });
+        }
+      });
+    });
+  }
+
+  describe('Scenario: an undo that itself fails', function () {
+    it('ends FAILED listing the steps it could not undo, and `workflow recover` retries them', async function () {
+      const workflow = fixture.workflows.find((w) => w.definition.name === 'retune-agent');
+      if (!workflow) throw new Error('fixture workflow retune-agent is missing');
+      const before = await snapshotRecords(base.configuration);
+      const agentFake = misbehave(base.container.get(SERVICE_TOKENS.agent) as never, 'update', { kind: 'permanent', code: 'CONFLICT' });
+      const roleFake = misbehave(base.container.get(SERVICE_TOKENS.role) as never, 'revert', { kind: 'permanent', code: 'INTERNAL_ERROR', message: 'the role store is read-only' });
+      const env = await createTestContainer({
+        dataDir: base.dataDir,
+        overrides: [[SERVICE_TOKENS.agent, agentFake.service], [SERVICE_TOKENS.role, roleFake.service]],
+        resilience: FAST_RESILIENCE,
+      });
+
+      const run = await env.configuration.runWorkflow(workflow.definition);
+      expect(run.status).to.equal('FAILED');
+      expect(run.unresolved).to.deep.equal(['sharperRole', 'calmer']);
+      expect(run.steps.map((s) => s.status)).to.deep.equal(['COMPLETED', 'COMPENSATION_FAILED', 'COMPENSATED']);
+      expect(run.steps[1]?.error?.message).to.include('the role store is read-only');
+      expect((await env.configuration.getPersonality('ada'))?.neuroticism, 'the older step is not undone under a newer one').to.equal(5);
+
+      const recovered = await runCli(['--dir', base.dataDir, 'workflow', 'recover', '--json']);
+      expect(recovered.code, recovered.stdout + recovered.stderr).to.equal(0);
+      const reports = recovered.json<{ data: { workflowId: string; from: string; to: string; compensated: string[] }[] }>().data;
+      const report = reports.find((r) => r.workflowId === run.id);
+      expect(report).to.deep.include({ from: 'FAILED', to: 'COMPENSATED', compensated: ['sharperRole', 'calmer'] });
+
+      const shown = await runCli(['--dir', base.dataDir, 'workflow', 'show', run.id, '--json']);
+      expect(shown.json<{ data: { status: string } }>().data.status).to.equal('COMPENSATED');
+      expect(await snapshotRecords(base.configuration)).to.deep.equal(before);
+    });
+
+    it('reports a FAILED built-in workflow as an error naming the steps left undone', async function () {
+      const personalityFake = misbehave(base.container.get(SERVICE_TOKENS.personality) as never, 'revert', { kind: 'permanent', code: 'INTERNAL_ERROR' });
+      const env = await createTestContainer({ dataDir: base.dataDir, overrides: [[SERVICE_TOKENS.personality, personalityFake.service]], resilience: FAST_RESILIENCE });
+      const error = (await expect(
+        env.configuration.createAgentWithDependencies({
+          personality: { ...validRecords().personality, id: 'ada2' },
+          role: 'reviewer',
+          agent: { name: 'Bad', color: 'not-a-colour', modelConfig: { provider: 'openai', modelId: 'gpt-4o' } },
+        }),
+      ).to.be.rejected) as AgentcfgError;
+      expect(error.code).to.equal('VALIDATION_ERROR');
+      expect(error.message).to.include('FAILED').and.to.include('could not undo steps personality');
+      expect(error.context).to.include({ workflowStatus: 'FAILED' });
+    });
+  });
+
+  describe('Scenario: invalid workflows are refused before anything runs', function () {
+    for (const invalid of fixture.invalidWorkflows) {
+      it(`refuses ${invalid.name} with VALIDATION_ERROR and writes no journal`, async function () {
+        const before = await snapshotRecords(base.configuration);
+        const error = (await expect(base.configuration.runWorkflow(invalid.definition)).to.be.rejected) as AgentcfgError;
+        expect(error.code).to.equal('VALIDATION_ERROR');
+        if (invalid.paths) expect(error.details.map((d) => d.path)).to.include.members(invalid.paths);
+        if (invalid.messageIncludes) expect(error.message).to.include(invalid.messageIncludes);
+        expect(await readdir(join(base.dataDir, 'workflows')).catch(() => [])).to.deep.equal([]);
+        expect(await snapshotRecords(base.configuration)).to.deep.equal(before);
+      });
+    }
+  });
+});
