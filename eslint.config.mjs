@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.nyc_output/', 'mochawesome-report/', 'node_modules/', 'bench/node_modules/'] },
+  { ignores: ['.scratch/', 'dist/', 'coverage/', '.nyc_output/', 'mochawesome-report/', 'node_modules/', 'bench/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 import { deepFreeze } from '../domain/deep-freeze';
-import { AgentcfgError, isAgentcfgError } from '../domain/errors/agentcfg-error';
+import { AgentcfgError, hasErrorCode, isAgentcfgError } from '../domain/errors/agentcfg-error';
 import { ConflictError, NotFoundError } from '../domain/errors/errors';
 import { newId } from '../domain/ids';
 import type { AnyRecord } from '../domain/records';
@@ -31,18 +31,32 @@ export class StepExecutor {
   async execute(workflowId: string, step: WorkflowStep, outputs: ReadonlyMap<string, unknown>, journal: StepJournal, onIntent: (intent: StepIntent) => void): Promise<unknown> {
     const started = Date.now();
     let attempts = 0;
+    // Only a call that timed out may still write behind our back; every other failure happens before the write.
+    let mayHaveWritten = false;
     let policyLog: Promise<unknown> = Promise.resolve();
     const onEvent = (event: PolicyEvent) => {
+      if (event.kind === 'timeout') mayHaveWritten = true;
       policyLog = policyLog.then(() => journal.append('step.policy', { stepId: step.id, event }));
     };
     try {
       const input = deepFreeze(resolveReferences(step.input, outputs, step.id));
-      const intent = await this.plan(workflowId, step, input);
+      const intent = deepFreeze(await this.plan(workflowId, step, input));
       await journal.append('step.intent', intent as unknown as Record<string, unknown>);
       onIntent(intent);
       const output = await this.policies.execute(
         step.service,
-        async (signal) => (attempts > 1 ? ((await this.alreadyApplied(intent)) ?? this.act(intent, signal)) : this.act(intent, signal)),
+        async (signal) => {
+          const applied = mayHaveWritten ? await this.alreadyApplied(intent) : null;
+          if (applied) return applied;
+          try {
+            return await this.act(intent, signal);
+          } catch (error) {
+            // The abandoned attempt may have finished its write while this one waited for the lock.
+            const late = mayHaveWritten && hasErrorCode(error, 'CONFLICT') ? await this.alreadyApplied(intent) : null;
+            if (late) return late;
+            throw error;
+          }
+        },
         { onEvent, onAttempt: (n) => (attempts = n) },
       );
       const checked = deepFreeze(parseInput(COLLECTION_SPECS[step.service].schema, output, `${step.service} output`)) as AnyRecord;
@@ -94,7 +108,7 @@ export class StepExecutor {
     }
   }
 
-  /** On a retry, a previous attempt may have written before it failed (a timeout, say): then its result stands. */
+  /** After a timeout, the abandoned attempt may have written after all: then its result stands. */
   private async alreadyApplied(intent: StepIntent): Promise<AnyRecord | null> {
     const current = await this.services[intent.service].get(intent.targetId);
     if (intent.after === null) return current === null ? (intent.before as AnyRecord) : null;

@@ -8,6 +8,8 @@ export interface RecordedError {
   message: string;
   details: ErrorDetail[];
   context: Record<string, unknown>;
+  /** Messages of the causes, outermost first. */
+  causes?: string[];
 }
 
 /** One step of a workflow run, as its journal tells it. */

@@ -20,6 +20,8 @@ export interface FakedService {
   stub: sinon.SinonStub;
   /** Resolves when no late call is still on its way to the real service (a test must not end under one). */
   idle(): Promise<void>;
+  /** Date.now() at each call of the stub (fake-clock time under fake timers). */
+  calledAt: number[];
 }
 
 /**
@@ -30,7 +32,9 @@ export function misbehave(real: AnyService, method: Method, behaviour: Misbehavi
   const passThrough = (args: unknown[]) => (real[method] as (...a: unknown[]) => Promise<unknown>).apply(real, args);
   let failures = 0;
   const late = new Set<Promise<unknown>>();
+  const calledAt: number[] = [];
   const stub = sinon.stub().callsFake(async (...args: unknown[]) => {
+    calledAt.push(Date.now());
     if (stub.callCount < fromCall) return passThrough(args);
     switch (behaviour.kind) {
       case 'permanent':
@@ -60,5 +64,5 @@ export function misbehave(real: AnyService, method: Method, behaviour: Misbehavi
   const idle = async () => {
     while (late.size > 0) await Promise.allSettled([...late]);
   };
-  return { service, stub, idle };
+  return { service, stub, idle, calledAt };
 }
