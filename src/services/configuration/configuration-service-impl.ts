@@ -30,6 +30,9 @@ function outputOf<T>(run: WorkflowRun, stepId: string): T {
 /** Coordinates the personality, role, agent and file services behind one API. */
 @injectable()
 export class ConfigurationService implements IConfigurationService {
+  /** What start-up recovery did, reported by the next `recoverWorkflows` call. */
+  private readonly recoveredAtStartup: RecoveryReport[] = [];
+
   constructor(
     @inject(IFileService) private readonly files: IFileService,
     @inject(IPersonalityService) private readonly personalities: IPersonalityService,
@@ -46,7 +49,7 @@ export class ConfigurationService implements IConfigurationService {
     await this.files.initialize();
     await seedTemplates(this.files);
     // Workflows that a killed process left half-done are undone before anyone reads their records.
-    await this.workflows.recover();
+    this.recoveredAtStartup.push(...(await this.workflows.recover()));
   }
 
   createPersonality(input: PersonalityInput): Promise<Personality> {
@@ -122,8 +125,8 @@ export class ConfigurationService implements IConfigurationService {
   listWorkflows(): Promise<WorkflowRun[]> {
     return this.workflows.list();
   }
-  recoverWorkflows(options?: RecoverOptions): Promise<RecoveryReport[]> {
-    return this.workflows.recover(options);
+  async recoverWorkflows(options?: RecoverOptions): Promise<RecoveryReport[]> {
+    return [...this.recoveredAtStartup.splice(0), ...(await this.workflows.recover(options))];
   }
 
   async createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>> {

@@ -71,7 +71,7 @@ export interface IConfigurationService {
   runWorkflow(definition: WorkflowDefinition | unknown): Promise<WorkflowRun>;
   getWorkflow(id: string): Promise<WorkflowRun | null>;
   listWorkflows(): Promise<WorkflowRun[]>;
-  /** Undoes workflows that processes left unfinished (and FAILED ones, if asked). */
+  /** Undoes workflows that processes left unfinished (and FAILED ones, if asked); includes what start-up recovery did. */
   recoverWorkflows(options?: RecoverOptions): Promise<RecoveryReport[]>;
   /** Creates the personality and role (inline, or uses existing ids) and the agent, all or nothing. */
   createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>>;

@@ -78,8 +78,10 @@ describe('Feature: configuration system consistency — no half-made change surv
     const reopened = await timedStep(this, 'open the folder again', () => createTestContainer({ dataDir: base.dataDir }));
     expect(await snapshotRecords(reopened.configuration)).to.deep.equal(before);
     expect(statusTrail(await readJournal(base.dataDir, id)).slice(-2)).to.deep.equal(['COMPENSATING', 'COMPENSATED']);
-    const again = await reopened.configuration.recoverWorkflows({ includeFailed: true });
-    expect(again, 'recovery is idempotent: nothing left to do').to.deep.equal([]);
+    const reported = await reopened.configuration.recoverWorkflows({ includeFailed: true });
+    expect(reported, 'start-up recovery is reported once').to.have.length(1);
+    expect(reported[0]).to.deep.include({ workflowId: id, from: 'RUNNING', to: 'COMPENSATED', compensated: ['newRole', 'newPersonality'] });
+    expect(await reopened.configuration.recoverWorkflows({ includeFailed: true }), 'nothing left to do').to.deep.equal([]);
   });
 
   it('leaves a workflow that a live process is running alone', async function () {
