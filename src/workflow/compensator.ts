@@ -1,4 +1,6 @@
+import { AgentcfgError } from '../domain/errors/agentcfg-error';
 import type { AnyRecord } from '../domain/records';
+import type { StepService } from '../domain/workflow/workflow-definition';
 import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
 import { recordError } from './recorded-error';
 import type { StepServices } from './step-executor';
@@ -27,7 +29,8 @@ export class Compensator {
     private readonly policies: IServicePolicies,
   ) {}
 
-  async compensate(intents: readonly StepIntent[], journal: CompensationJournal): Promise<CompensationResult> {
+  /** Undoes `intents` in the order given; custom steps through `customUndo` (absent after a restart: they fail). */
+  async compensate(intents: readonly StepIntent[], journal: CompensationJournal, customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()): Promise<CompensationResult> {
     const compensated: string[] = [];
     for (const [index, intent] of intents.entries()) {
       let policyLog: Promise<unknown> = Promise.resolve();
@@ -35,10 +38,10 @@ export class Compensator {
         policyLog = policyLog.then(() => journal.append('step.policy', { stepId: intent.stepId, event, compensation: true }));
       };
       try {
-        const outcome = await this.policies.execute(
+        const outcome = intent.service === 'custom' ? await this.undoCustom(intent, customUndo) : await this.policies.execute(
           intent.service,
           (signal) =>
-            this.services[intent.service].revert(
+            this.services[intent.service as StepService].revert(
               { id: intent.targetId, before: intent.before as AnyRecord | null, after: intent.after },
               { signal },
             ),
@@ -54,5 +57,16 @@ export class Compensator {
       }
     }
     return { compensated, unresolved: [] };
+  }
+
+  private async undoCustom(intent: StepIntent, customUndo: ReadonlyMap<string, () => Promise<void>>): Promise<string> {
+    const undo = customUndo.get(intent.stepId);
+    if (!undo) {
+      throw new AgentcfgError('INTERNAL_ERROR', `custom step '${intent.stepId}' cannot be undone by recovery: its code ran in a process that stopped`, {
+        context: { service: 'custom', operation: 'compensate', stepId: intent.stepId },
+      });
+    }
+    await undo();
+    return 'reverted';
   }
 }

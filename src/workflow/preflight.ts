@@ -7,7 +7,16 @@ import { roleCreateSchema } from '../domain/role/role';
 import { issuesToDetails, parseInput } from '../domain/validation/parse-input';
 import { findForbiddenKeys } from '../domain/validation/forbidden-keys';
 import { findReferences, planExecutionOrder } from '../domain/workflow/step-references';
-import { workflowDefinitionSchema, type StepService, type WorkflowDefinition, type WorkflowStep } from '../domain/workflow/workflow-definition';
+import {
+  customStepSchema,
+  isCustomStep,
+  recordStepSchema,
+  workflowDefinitionSchema,
+  type RecordStep,
+  type StepService,
+  type WorkflowDefinition,
+  type WorkflowStep,
+} from '../domain/workflow/workflow-definition';
 
 const CREATE_SCHEMAS: Record<StepService, z.ZodType> = {
   personality: personalityCreateSchema,
@@ -17,7 +26,7 @@ const CREATE_SCHEMAS: Record<StepService, z.ZodType> = {
 
 const INPUT_KEYS = { update: ['id', 'patch', 'expectedVersion'], delete: ['id', 'expectedVersion'] } as const;
 
-function checkStepInput(step: WorkflowStep, index: number): ErrorDetail[] {
+function checkStepInput(step: RecordStep, index: number): ErrorDetail[] {
   const at = (path: string) => `steps.${index}.input${path ? `.${path}` : ''}`;
   const input = step.input as Record<string, unknown>;
   if (step.action === 'create') {
@@ -41,11 +50,19 @@ function checkStepInput(step: WorkflowStep, index: number): ErrorDetail[] {
  */
 export function preflight(definition: unknown): { definition: WorkflowDefinition; order: WorkflowStep[] } {
   const context = { service: 'workflow', operation: 'validate' };
-  const parsed = parseInput(workflowDefinitionSchema, definition, 'workflow', context);
+  const outline = parseInput(workflowDefinitionSchema, definition, 'workflow', context);
+  const shapeIssues: ErrorDetail[] = [];
+  const steps = outline.steps.map((raw, i) => {
+    const result = ('custom' in raw ? customStepSchema : recordStepSchema).safeParse(raw);
+    if (!result.success) shapeIssues.push(...issuesToDetails(result.error.issues).map((d) => ({ ...d, path: `steps.${i}.${d.path}` })));
+    return (result.success ? result.data : raw) as WorkflowStep;
+  });
+  if (shapeIssues.length > 0) throw new ValidationError(`invalid workflow '${outline.name}': ${shapeIssues.map((d) => d.path).join(', ')}`, shapeIssues, { context });
+  const parsed: WorkflowDefinition = { name: outline.name, steps };
   const order = planExecutionOrder(parsed);
   const details = parsed.steps.flatMap((step, i) => [
     ...findForbiddenKeys(step.input).map((d) => ({ ...d, path: `steps.${i}.input.${d.path}` })),
-    ...checkStepInput(step, i),
+    ...(isCustomStep(step) ? [] : checkStepInput(step, i)),
   ]);
   if (details.length > 0) throw new ValidationError(`invalid workflow '${parsed.name}': ${details.map((d) => d.path).join(', ')}`, details, { context });
   return { definition: parsed, order };

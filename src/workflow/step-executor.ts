@@ -5,7 +5,15 @@ import { newId } from '../domain/ids';
 import type { AnyRecord } from '../domain/records';
 import { parseInput } from '../domain/validation/parse-input';
 import { resolveReferences } from '../domain/workflow/step-references';
-import { deleteStepInputSchema, updateStepInputSchema, type StepService, type WorkflowStep } from '../domain/workflow/workflow-definition';
+import {
+  deleteStepInputSchema,
+  isCustomStep,
+  updateStepInputSchema,
+  type CustomStep,
+  type RecordStep,
+  type StepService,
+  type WorkflowStep,
+} from '../domain/workflow/workflow-definition';
 import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
 import type { IRecordService } from '../services/shared/record-service';
 import { COLLECTION_SPECS } from '../storage/collection-specs';
@@ -14,6 +22,17 @@ import type { StepIntent } from './workflow-run';
 
 /** The record services a workflow step can call, by name. */
 export type StepServices = Record<StepService, IRecordService<AnyRecord, unknown, unknown>>;
+
+/** How far a step got: attempts made, and the journal writes of policy events still in flight. */
+interface Progress {
+  attempts: number;
+  policyLog: Promise<unknown>;
+}
+
+/** A value as JSON keeps it (functions and undefined dropped), for the journal. */
+function jsonSafe(value: unknown): unknown {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+}
 
 /** Where a step appends what it does. */
 export interface StepJournal {
@@ -30,49 +49,70 @@ export class StepExecutor {
   /** Runs the step; returns its frozen output, or throws an error that names the workflow, step and attempt. */
   async execute(workflowId: string, step: WorkflowStep, outputs: ReadonlyMap<string, unknown>, journal: StepJournal, onIntent: (intent: StepIntent) => void): Promise<unknown> {
     const started = Date.now();
-    let attempts = 0;
-    // Only a call that timed out may still write behind our back; every other failure happens before the write.
-    let mayHaveWritten = false;
-    let policyLog: Promise<unknown> = Promise.resolve();
-    const onEvent = (event: PolicyEvent) => {
-      if (event.kind === 'timeout') mayHaveWritten = true;
-      policyLog = policyLog.then(() => journal.append('step.policy', { stepId: step.id, event }));
-    };
+    const progress = { attempts: 0, policyLog: Promise.resolve() as Promise<unknown> };
     try {
       const input = deepFreeze(resolveReferences(step.input, outputs, step.id));
-      const intent = deepFreeze(await this.plan(workflowId, step, input));
-      await journal.append('step.intent', intent as unknown as Record<string, unknown>);
-      onIntent(intent);
-      const output = await this.policies.execute(
-        step.service,
-        async (signal) => {
-          const applied = mayHaveWritten ? await this.alreadyApplied(intent) : null;
-          if (applied) return applied;
-          try {
-            return await this.act(intent, signal);
-          } catch (error) {
-            // The abandoned attempt may have finished its write while this one waited for the lock.
-            const late = mayHaveWritten && hasErrorCode(error, 'CONFLICT') ? await this.alreadyApplied(intent) : null;
-            if (late) return late;
-            throw error;
-          }
-        },
-        { onEvent, onAttempt: (n) => (attempts = n) },
-      );
-      const checked = deepFreeze(parseInput(COLLECTION_SPECS[step.service].schema, output, `${step.service} output`)) as AnyRecord;
-      await policyLog;
-      await journal.append('step.completed', { stepId: step.id, output: checked, attempts, durationMs: Date.now() - started });
-      return checked;
+      const output = isCustomStep(step)
+        ? await this.executeCustom(step, input, journal, onIntent, progress)
+        : await this.executeOnService(workflowId, step, input, journal, onIntent, progress);
+      await progress.policyLog;
+      await journal.append('step.completed', { stepId: step.id, output: jsonSafe(output), attempts: progress.attempts, durationMs: Date.now() - started });
+      return output;
     } catch (error) {
-      const failure = this.withContext(error, workflowId, step, attempts);
-      await policyLog;
-      await journal.append('step.failed', { stepId: step.id, error: recordError(failure), attempts, durationMs: Date.now() - started });
+      const failure = this.withContext(error, workflowId, step, progress.attempts);
+      await progress.policyLog;
+      await journal.append('step.failed', { stepId: step.id, error: recordError(failure), attempts: progress.attempts, durationMs: Date.now() - started });
       throw failure;
     }
   }
 
+  /** A custom step runs its own code once; its undo is its own `compensate`. */
+  private async executeCustom(step: CustomStep, input: unknown, journal: StepJournal, onIntent: (intent: StepIntent) => void, progress: Progress): Promise<unknown> {
+    const intent: StepIntent = { stepId: step.id, service: 'custom', action: 'custom', targetId: step.id, before: null, after: null, input: jsonSafe(input) };
+    await journal.append('step.intent', intent as unknown as Record<string, unknown>);
+    onIntent(intent);
+    progress.attempts = 1;
+    return deepFreeze(await step.custom.run(input));
+  }
+
+  private async executeOnService(
+    workflowId: string,
+    step: RecordStep,
+    input: unknown,
+    journal: StepJournal,
+    onIntent: (intent: StepIntent) => void,
+    progress: Progress,
+  ): Promise<AnyRecord> {
+    // Only a call that timed out may still write behind our back; every other failure happens before the write.
+    let mayHaveWritten = false;
+    const onEvent = (event: PolicyEvent) => {
+      if (event.kind === 'timeout') mayHaveWritten = true;
+      progress.policyLog = progress.policyLog.then(() => journal.append('step.policy', { stepId: step.id, event }));
+    };
+    const intent = deepFreeze(await this.plan(workflowId, step, input));
+    await journal.append('step.intent', intent as unknown as Record<string, unknown>);
+    onIntent(intent);
+    const output = await this.policies.execute(
+      step.service,
+      async (signal) => {
+        const applied = mayHaveWritten ? await this.alreadyApplied(intent) : null;
+        if (applied) return applied;
+        try {
+          return await this.act(intent, signal);
+        } catch (error) {
+          // The abandoned attempt may have finished its write while this one waited for the lock.
+          const late = mayHaveWritten && hasErrorCode(error, 'CONFLICT') ? await this.alreadyApplied(intent) : null;
+          if (late) return late;
+          throw error;
+        }
+      },
+      { onEvent, onAttempt: (n) => (progress.attempts = n) },
+    );
+    return deepFreeze(parseInput(COLLECTION_SPECS[step.service].schema, output, `${step.service} output`)) as AnyRecord;
+  }
+
   /** Works out what the step will change, reading the record as it is now (the undo's "before"). */
-  private async plan(workflowId: string, step: WorkflowStep, input: unknown): Promise<StepIntent> {
+  private async plan(workflowId: string, step: RecordStep, input: unknown): Promise<StepIntent> {
     const service = this.services[step.service];
     const plannedAt = new Date().toISOString();
     const read = (id: string) => this.policies.execute(step.service, () => service.get(id));
@@ -95,10 +135,12 @@ export class StepExecutor {
   }
 
   private act(intent: StepIntent, signal: AbortSignal): Promise<AnyRecord> {
-    const service = this.services[intent.service];
+    const service = this.services[intent.service as StepService];
     const before = intent.before as AnyRecord | null;
     const now = intent.after?.updatedAt;
     switch (intent.action) {
+      case 'custom':
+        throw new Error('custom steps do not act through a service');
       case 'create':
         return service.create(intent.input, { signal, ...(now ? { now } : {}) });
       case 'update':
@@ -110,20 +152,21 @@ export class StepExecutor {
 
   /** After a timeout, the abandoned attempt may have written after all: then its result stands. */
   private async alreadyApplied(intent: StepIntent): Promise<AnyRecord | null> {
-    const current = await this.services[intent.service].get(intent.targetId);
+    const current = await this.services[intent.service as StepService].get(intent.targetId);
     if (intent.after === null) return current === null ? (intent.before as AnyRecord) : null;
     return current?.version === intent.after.version && current.updatedAt === intent.after.updatedAt ? current : null;
   }
 
   private withContext(error: unknown, workflowId: string, step: WorkflowStep, attempt: number): AgentcfgError {
-    const context = { workflowId, stepId: step.id, service: step.service, operation: step.action, attempt };
+    const [service, operation] = isCustomStep(step) ? ['custom', 'custom'] : [step.service, step.action];
+    const context = { workflowId, stepId: step.id, service, operation, attempt };
     if (isAgentcfgError(error)) {
-      return new AgentcfgError(error.code, `step '${step.id}' (${step.service} ${step.action}) failed: ${error.message}`, {
+      return new AgentcfgError(error.code, `step '${step.id}' (${service} ${operation}) failed: ${error.message}`, {
         details: error.details,
         context: { ...error.context, ...context },
         cause: error,
       });
     }
-    return new AgentcfgError('INTERNAL_ERROR', `step '${step.id}' (${step.service} ${step.action}) failed: ${String(error)}`, { context, cause: error });
+    return new AgentcfgError('INTERNAL_ERROR', `step '${step.id}' (${service} ${operation}) failed: ${String(error)}`, { context, cause: error });
   }
 }

@@ -4,7 +4,7 @@ import { inject, injectable } from 'inversify';
 import { hasErrorCode } from '../domain/errors/agentcfg-error';
 import { idSchema } from '../domain/ids';
 import { parseInput } from '../domain/validation/parse-input';
-import { WorkflowStatus, type WorkflowStep } from '../domain/workflow/workflow-definition';
+import { isCustomStep, WorkflowStatus, type WorkflowDefinition, type WorkflowStep } from '../domain/workflow/workflow-definition';
 import { ILogger } from '../logging/logger';
 import { IServicePolicies } from '../resilience/service-policies';
 import { IAgentService } from '../services/agent/agent-service';
@@ -19,6 +19,11 @@ import { StepExecutor, type StepServices } from './step-executor';
 import type { WorkflowJournal } from './workflow-journal';
 import { pendingCompensations, replayJournal, type StepIntent, type WorkflowRun } from './workflow-run';
 import type { IWorkflowService, RecoverOptions, RecoveryReport } from './workflow-service';
+
+/** The definition as the journal keeps it: custom steps' code cannot be stored, only their ids and inputs. */
+function jsonDefinition(definition: WorkflowDefinition): unknown {
+  return { name: definition.name, steps: definition.steps.map((s) => (isCustomStep(s) ? { id: s.id, custom: true, input: s.input, dependsOn: s.dependsOn } : s)) };
+}
 
 const UNFINISHED: ReadonlySet<string> = new Set([WorkflowStatus.PENDING, WorkflowStatus.RUNNING, WorkflowStatus.COMPENSATING]);
 
@@ -53,17 +58,18 @@ export class WorkflowEngine implements IWorkflowService {
       await journal.append('workflow.started', {
         name: definition.name,
         owner: { pid: process.pid, host: hostname() },
-        steps: order.map((s) => ({ id: s.id, service: s.service, action: s.action, dependsOn: s.dependsOn ?? [] })),
-        definition,
+        steps: order.map((s) => (isCustomStep(s) ? { id: s.id, service: 'custom', action: 'custom', dependsOn: s.dependsOn ?? [] } : { id: s.id, service: s.service, action: s.action, dependsOn: s.dependsOn ?? [] })),
+        definition: jsonDefinition(definition),
       });
       await this.setStatus(journal, id, WorkflowStatus.RUNNING);
       const intents: StepIntent[] = [];
-      const failure = await this.runSteps(id, order, journal, intents);
+      const customUndo = new Map<string, () => Promise<void>>();
+      const failure = await this.runSteps(id, order, journal, intents, customUndo);
       if (failure === undefined) {
         await this.setStatus(journal, id, WorkflowStatus.COMPLETED);
       } else {
         await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error: recordError(failure) });
-        await this.finishCompensation(journal, id, [...intents].reverse());
+        await this.finishCompensation(journal, id, [...intents].reverse(), customUndo);
       }
     } finally {
       await journal.close();
@@ -93,13 +99,25 @@ export class WorkflowEngine implements IWorkflowService {
     return reports;
   }
 
-  /** Runs steps in order until one fails; returns that failure, or undefined when all completed. */
-  private async runSteps(id: string, order: WorkflowStep[], journal: WorkflowJournal, intents: StepIntent[]): Promise<unknown> {
+  /**
+   * Runs steps in order until one fails; returns that failure, or undefined when all completed. Custom steps
+   * register their own undo: `compensate(output)` once they ran, nothing if their own code failed.
+   */
+  private async runSteps(
+    id: string,
+    order: WorkflowStep[],
+    journal: WorkflowJournal,
+    intents: StepIntent[],
+    customUndo: Map<string, () => Promise<void>>,
+  ): Promise<unknown> {
     const outputs = new Map<string, unknown>();
     for (const step of order) {
       try {
-        outputs.set(step.id, await this.executor.execute(id, step, outputs, journal, (intent) => intents.push(intent)));
+        const output = await this.executor.execute(id, step, outputs, journal, (intent) => intents.push(intent));
+        outputs.set(step.id, output);
+        if (isCustomStep(step)) customUndo.set(step.id, () => step.custom.compensate(output));
       } catch (error) {
+        if (isCustomStep(step)) customUndo.set(step.id, async () => undefined);
         return error;
       }
     }
@@ -136,8 +154,8 @@ export class WorkflowEngine implements IWorkflowService {
     }
   }
 
-  private async finishCompensation(journal: WorkflowJournal, id: string, intents: StepIntent[]) {
-    const result = await this.compensator.compensate(intents, journal);
+  private async finishCompensation(journal: WorkflowJournal, id: string, intents: StepIntent[], customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()) {
+    const result = await this.compensator.compensate(intents, journal, customUndo);
     if (result.unresolved.length > 0) {
       await this.setStatus(journal, id, WorkflowStatus.FAILED, { unresolved: result.unresolved });
     } else {

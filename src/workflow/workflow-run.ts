@@ -15,8 +15,8 @@ export interface RecordedError {
 /** One step of a workflow run, as its journal tells it. */
 export interface StepRun {
   id: string;
-  service: StepService;
-  action: StepAction;
+  service: StepService | 'custom';
+  action: StepAction | 'custom';
   status: StepStatus;
   /** The record the step acts on, once known. */
   targetId?: string;
@@ -51,8 +51,8 @@ export interface WorkflowRun {
 /** The step change a `step.intent` entry records: what the step will do, and how to undo it. */
 export interface StepIntent {
   stepId: string;
-  service: StepService;
-  action: StepAction;
+  service: StepService | 'custom';
+  action: StepAction | 'custom';
   targetId: string;
   before: unknown;
   after: { version: number; updatedAt: string } | null;
@@ -63,7 +63,7 @@ export interface StepIntent {
 export function replayJournal(id: string, entries: readonly JournalEntry[], tornLine?: number): WorkflowRun {
   const started = entries[0];
   if (!started || started.event !== 'workflow.started') throw new Error(`journal of workflow ${id} does not start with workflow.started`);
-  const data = started.data as { name: string; owner: { pid: number; host: string }; steps: { id: string; service: StepService; action: StepAction }[] };
+  const data = started.data as { name: string; owner: { pid: number; host: string }; steps: { id: string; service: StepService | 'custom'; action: StepAction | 'custom' }[] };
   const run: WorkflowRun = {
     id,
     name: data.name,

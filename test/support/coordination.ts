@@ -1,4 +1,4 @@
-import type { WorkflowDefinition, WorkflowStep } from '../../src/domain/workflow/workflow-definition';
+import type { RecordStep } from '../../src/domain/workflow/workflow-definition';
 import type { ResilienceOverrides } from '../../src/resilience/service-policies';
 import { IAgentService } from '../../src/services/agent/agent-service';
 import type { IConfigurationService } from '../../src/services/configuration/configuration-service';
@@ -16,7 +16,7 @@ export const FAST_RESILIENCE: ResilienceOverrides = { retry: { initialDelayMs: 1
 
 /** test/fixtures/service-coordination/multi-service-workflows.json */
 export interface MultiServiceFixture {
-  workflows: { name: string; definition: WorkflowDefinition }[];
+  workflows: { name: string; definition: { name: string; steps: RecordStep[] } }[];
   failureKinds: { kind: string; behaviour: Misbehaviour; expectedCode: string; expectedAttempts: number; messageIncludes: string }[];
   invalidWorkflows: { name: string; definition: unknown; paths?: string[]; messageIncludes?: string }[];
 }
@@ -35,7 +35,7 @@ export async function seedValidRecords(configuration: IConfigurationService): Pr
 }
 
 /** Which call of its service's method a step makes (1-based), counting the steps before it in the workflow. */
-export function callOrdinal(steps: readonly WorkflowStep[], index: number): number {
-  const step = steps[index] as WorkflowStep;
+export function callOrdinal(steps: readonly RecordStep[], index: number): number {
+  const step = steps[index] as RecordStep;
   return steps.slice(0, index + 1).filter((s) => s.service === step.service && s.action === step.action).length;
 }

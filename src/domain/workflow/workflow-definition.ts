@@ -38,8 +38,8 @@ export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
 /** Step ids name outputs in `$ref`s, so camelCase is allowed; they never name files. */
 export const stepIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$');
 
-/** One step as written in a workflow file. */
-export const workflowStepSchema = z.strictObject({
+/** One step on a record service, as written in a workflow file. */
+export const recordStepSchema = z.strictObject({
   id: stepIdSchema,
   service: z.enum(STEP_SERVICES, { error: `must be one of ${STEP_SERVICES.join(', ')}` }),
   action: z.enum(STEP_ACTIONS, { error: `must be one of ${STEP_ACTIONS.join(', ')}` }),
@@ -47,16 +47,50 @@ export const workflowStepSchema = z.strictObject({
   dependsOn: z.array(stepIdSchema).max(1000).optional(),
 });
 
-/** A workflow as written in a JSON file or built in TypeScript. */
-export const workflowDefinitionSchema = z.strictObject({
-  name: requiredText(200),
-  steps: z.array(workflowStepSchema).min(1, 'a workflow needs at least one step').max(1000),
+/**
+ * What a custom step (built in TypeScript) does and how to undo it. Its code is not journaled, so a workflow
+ * with custom steps that a killed process left behind cannot undo them on recovery: it ends FAILED naming them.
+ */
+export interface CustomStepHandlers {
+  /** Does the step's work; returns its output (which later steps can `$ref`). */
+  run(input: unknown): Promise<unknown>;
+  /** Undoes the work, given what `run` returned. */
+  compensate(output: unknown): Promise<void>;
+}
+
+/** A step with its own code and its own compensation. */
+export const customStepSchema = z.strictObject({
+  id: stepIdSchema,
+  custom: z.custom<CustomStepHandlers>(
+    (v) => typeof (v as CustomStepHandlers)?.run === 'function' && typeof (v as CustomStepHandlers)?.compensate === 'function',
+    'must have run(input) and compensate(output) functions',
+  ),
+  input: z.unknown().optional(),
+  dependsOn: z.array(stepIdSchema).max(1000).optional(),
 });
 
+/** The outline of a workflow; each step is then checked as a record step or a custom step. */
+export const workflowDefinitionSchema = z.strictObject({
+  name: requiredText(200),
+  steps: z.array(z.record(z.string(), z.unknown())).min(1, 'a workflow needs at least one step').max(1000),
+});
+
+/** One step on a record service. */
+export type RecordStep = z.infer<typeof recordStepSchema>;
+/** One step with its own code. */
+export type CustomStep = z.infer<typeof customStepSchema>;
 /** One step of a workflow. */
-export type WorkflowStep = z.infer<typeof workflowStepSchema>;
+export type WorkflowStep = RecordStep | CustomStep;
 /** A workflow definition. */
-export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
+export interface WorkflowDefinition {
+  name: string;
+  steps: WorkflowStep[];
+}
+
+/** True for a step that brings its own code. */
+export function isCustomStep(step: WorkflowStep): step is CustomStep {
+  return 'custom' in step;
+}
 
 /** The input of an update step, once its references are resolved. */
 export const updateStepInputSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
@@ -116,6 +117,67 @@ describe('Feature: configuration workflow coordination — all or nothing across
       expect(error.code).to.equal('VALIDATION_ERROR');
       expect(error.message).to.include('FAILED').and.to.include('could not undo steps personality');
       expect(error.context).to.include({ workflowStatus: 'FAILED' });
+    });
+  });
+
+  describe('Scenario: custom steps bring their own compensation', function () {
+    const notebook: string[] = [];
+    const noteStep = (id: string, fail = false) => ({
+      id,
+      custom: {
+        run: async (input: unknown) => {
+          if (fail) throw new Error('the notebook is full');
+          notebook.push(id);
+          return { note: id, input, roleId: 'critic' };
+        },
+        compensate: sinon.fake(async (output: unknown) => {
+          notebook.splice(notebook.indexOf((output as { note: string }).note), 1);
+        }),
+      },
+    });
+
+    beforeEach(() => notebook.splice(0));
+
+    it('feeds a later step through $ref, and is undone with its own compensate, newest first', async function () {
+      const before = await snapshotRecords(base.configuration);
+      const pick = noteStep('pick');
+      const run = await base.configuration.runWorkflow({
+        name: 'custom-then-fail',
+        steps: [
+          { id: 'p', service: 'personality', action: 'create', input: { ...validRecords().personality, id: 'pat' } },
+          { ...pick, input: { why: 'choose a role' } },
+          { id: 'a', service: 'agent', action: 'create', input: { ...validRecords().agent, id: 'pat-agent', personalityId: 'pat', roleId: { $ref: 'steps.pick.output.roleId' } } },
+          { id: 'boom', service: 'role', action: 'delete', input: { id: 'no-such-role' } },
+        ],
+      });
+      expect(run.status).to.equal('COMPENSATED');
+      expect(run.error?.code).to.equal('NOT_FOUND');
+      expect(run.steps.find((s) => s.id === 'pick')).to.deep.include({ service: 'custom', status: 'COMPENSATED' });
+      expect(pick.custom.compensate.calledOnceWith(sinon.match({ note: 'pick', roleId: 'critic' }))).to.equal(true);
+      expect(notebook).to.deep.equal([]);
+      expect(compensationOrder(await readJournal(base.dataDir, run.id))).to.deep.equal(['a', 'pick', 'p']);
+      expect(await snapshotRecords(base.configuration)).to.deep.equal(before);
+    });
+
+    it('a custom step whose own code fails is not compensated, but the steps before it are', async function () {
+      const before = await snapshotRecords(base.configuration);
+      const broken = noteStep('broken', true);
+      const run = await base.configuration.runWorkflow({
+        name: 'custom-fails',
+        steps: [{ id: 'p', service: 'personality', action: 'create', input: { ...validRecords().personality, id: 'pat' } }, broken],
+      });
+      expect(run.status).to.equal('COMPENSATED');
+      expect(run.error?.message).to.include('the notebook is full');
+      expect(broken.custom.compensate.called).to.equal(false);
+      expect(await snapshotRecords(base.configuration)).to.deep.equal(before);
+    });
+
+    it('refuses a custom step without a compensate function', async function () {
+      const error = (await expect(
+        base.configuration.runWorkflow({ name: 'no-undo', steps: [{ id: 'x', custom: { run: async () => 1 } }] }),
+      ).to.be.rejected) as AgentcfgError;
+      expect(error.code).to.equal('VALIDATION_ERROR');
+      expect(error.details.map((d) => d.path)).to.include('steps.0.custom');
     });
   });
 
