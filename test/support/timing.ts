@@ -10,3 +10,11 @@ export async function timedStep<T>(ctx: Mocha.Context, label: string, work: () =
     addContext(ctx, { title: `step: ${label}`, value: `${ms.toFixed(1)} ms` });
   }
 }
+
+/** Attaches a workflow run's per-step status, attempts and duration to the mochawesome report. */
+export function attachRun(ctx: Mocha.Context, run: { name: string; status: string; durationMs: number; steps: { id: string; status: string; attempts: number; durationMs?: number }[] }): void {
+  addContext(ctx, {
+    title: `workflow ${run.name}: ${run.status} in ${run.durationMs} ms`,
+    value: run.steps.map((s) => `${s.id}: ${s.status}, ${s.attempts} attempt(s), ${s.durationMs ?? '-'} ms`),
+  });
+}

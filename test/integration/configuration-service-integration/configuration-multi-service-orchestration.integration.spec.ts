@@ -11,7 +11,7 @@ import { snapshotRecords } from '../../support/records-snapshot';
 import { runCli } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
-import { timedStep } from '../../support/timing';
+import { attachRun, timedStep } from '../../support/timing';
 
 const SPEC_BOUND_MS = 2000;
 
@@ -35,6 +35,7 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
       const { result, workflow } = await timedStep(this, 'createAgentWithDependencies', () =>
         env.configuration.createAgentWithDependencies({ personality: valid.personality, role: valid.role, agent: valid.agent }),
       );
+      attachRun(this, workflow);
       expect(Date.now() - started).to.be.below(SPEC_BOUND_MS);
       expect(workflow.status).to.equal('COMPLETED');
       expect(workflow.steps.map((s) => [s.id, s.status])).to.deep.equal([['personality', 'COMPLETED'], ['role', 'COMPLETED'], ['agent', 'COMPLETED']]);

@@ -11,7 +11,7 @@ import { readJournal } from '../../support/journals';
 import { snapshotRecords } from '../../support/records-snapshot';
 import { misbehave, type Misbehaviour } from '../../support/service-fakes';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
-import { timedStep } from '../../support/timing';
+import { attachRun, timedStep } from '../../support/timing';
 
 interface CommunicationFixture {
   retry: { name: string; service: StepService; method: 'create'; behaviour: Misbehaviour; breakerThreshold?: number; expectedStatus: string; expectedCalls: number; expectedDelaysMs: number[] }[];
@@ -64,6 +64,7 @@ describe('Feature: configuration service communication — retries, breakers and
         clock = installFakeClock();
         const run = await timedStep(this, 'workflow under fake timers', () => settle(clock as sinon.SinonFakeTimers, env.configuration.runWorkflow(threeServiceWorkflow())));
 
+        attachRun(this, run);
         expect(run.status, JSON.stringify(run.error)).to.equal(scenario.expectedStatus);
         expect(fake.stub.callCount).to.equal(scenario.expectedCalls);
         const step = run.steps.find((s) => s.service === scenario.service);

@@ -10,7 +10,7 @@ import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
 import { misbehave } from '../../support/service-fakes';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
-import { timedStep } from '../../support/timing';
+import { attachRun, timedStep } from '../../support/timing';
 
 const fixture = multiServiceWorkflows();
 
@@ -28,6 +28,7 @@ describe('Feature: configuration workflow coordination — all or nothing across
     describe(`Scenario: ${workflow.name}`, function () {
       it('completes every step in order through PENDING → RUNNING → COMPLETED, with per-step timings', async function () {
         const run = await timedStep(this, 'run workflow', () => base.configuration.runWorkflow(workflow.definition));
+        attachRun(this, run);
         expect(run.status, JSON.stringify(run.error)).to.equal('COMPLETED');
         expect(run.steps.map((s) => s.status)).to.deep.equal(workflow.definition.steps.map(() => 'COMPLETED'));
         for (const step of run.steps) {
@@ -50,6 +51,7 @@ describe('Feature: configuration workflow coordination — all or nothing across
             const env = await createTestContainer({ dataDir: base.dataDir, overrides: [[SERVICE_TOKENS[step.service], service]], resilience: FAST_RESILIENCE });
 
             const run = await timedStep(this, 'run workflow with a failing step', () => env.configuration.runWorkflow(workflow.definition));
+            attachRun(this, run);
             await idle(); // late writes must have been refused by now, not merely not yet arrived
 
             expect(run.status).to.equal('COMPENSATED');
