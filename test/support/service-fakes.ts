@@ -59,6 +59,9 @@ export function misbehave(real: AnyService, method: Method, behaviour: Misbehavi
     update: (...a) => real.update(...a),
     delete: (...a) => real.delete(...a),
     revert: (...a) => real.revert(...a),
+    updateResolved: (...a) => real.updateResolved(...a),
+    history: (...a) => real.history(...a),
+    restore: (...a) => real.restore(...a),
   };
   service[method] = stub as never;
   const idle = async () => {

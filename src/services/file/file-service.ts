@@ -8,7 +8,14 @@ export interface FileTransaction {
   read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>>;
   /** Durably replaces the collection's records; returns the new snapshot (revision + 1). */
   write<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<CollectionSnapshot<RecordOf<K>>>;
+  /** Previous versions of a record, oldest first (the last HISTORY_LIMIT). */
+  history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]>;
+  /** Durably keeps a version that is about to be replaced. */
+  appendHistory<K extends RecordKind>(kind: K, record: RecordOf<K>): Promise<void>;
 }
+
+/** How many previous versions of each record are kept. */
+export const HISTORY_LIMIT = 20;
 
 /**
  * The storage of a data folder: the only code that touches the file system. Another backend (a database, say)
@@ -21,6 +28,8 @@ export interface IFileService {
   initialize(): Promise<void>;
   /** The collection's current records; served from memory only while the file is unchanged. */
   read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>>;
+  /** Previous versions of a record, oldest first. */
+  history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]>;
   /**
    * Runs a read-modify-write under the cross-process write lock. An aborted `signal` (checked once the lock is
    * held and before every write) abandons the work with nothing written.

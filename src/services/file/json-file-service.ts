@@ -9,8 +9,9 @@ import { guardIo } from '../../storage/io-errors';
 import { decodeCollection, encodeCollection, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
+import { HistoryFile } from '../../storage/history-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
-import { type FileTransaction, type IFileService, StorageOptions } from './file-service';
+import { type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions } from './file-service';
 
 interface FileRead {
   /** Identity of the bytes read: inode, size and mtime, so a rename or in-place edit by anyone is noticed. */
@@ -92,12 +93,28 @@ export class JsonFileService implements IFileService {
       throwIfAborted(signal, 'lock');
       return work({
         read: (kind) => guardIo('read', this.pathOf(kind), () => this.readLocked(kind)),
+        history: (kind, id) => this.history(kind, id),
+        appendHistory: (kind, record) => {
+          throwIfAborted(signal, 'write');
+          return guardIo('write', this.historyOf(kind).path, () => this.historyOf(kind).file.append(record));
+        },
         write: (kind, items) => {
           throwIfAborted(signal, 'write');
           return guardIo('write', this.pathOf(kind), () => this.writeLocked(kind, items));
         },
       });
     });
+  }
+
+  async history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]> {
+    const { path, file } = this.historyOf(kind);
+    return guardIo('read', path, () => file.of(id)) as Promise<RecordOf<K>[]>;
+  }
+
+  private historyOf(kind: RecordKind): { path: string; file: HistoryFile } {
+    const spec = COLLECTION_SPECS[kind];
+    const path = join(this.configDir, spec.fileName.replace(/\.json$/, '.history.jsonl'));
+    return { path, file: new HistoryFile(path, spec.schema, HISTORY_LIMIT) };
   }
 
   private pathOf(kind: RecordKind): string {

@@ -8,7 +8,9 @@ import type { RecordOf } from '../../domain/records';
 import { findForbiddenKeys } from '../../domain/validation/forbidden-keys';
 import { parseInput } from '../../domain/validation/parse-input';
 import type { FileTransaction, IFileService } from '../file/file-service';
-import type { IRecordService, RecordChange, RevertOutcome, WriteOptions } from './record-service';
+import type { IRecordService, RecordChange, ResolvedUpdate, RevertOutcome, WriteOptions } from './record-service';
+import { changedPaths } from '../../domain/conflict/field-paths';
+import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
 
 /** The records with `id` set to `record` (in place, so the order users see is kept), or removed when null. */
 function withRecord<T extends { id: string }>(items: readonly T[], id: string, record: T | null): T[] {
@@ -61,18 +63,77 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
   }
 
   async update(id: string, patch: TPatch, options: WriteOptions = {}): Promise<RecordOf<K>> {
+    return (await this.updateResolved(id, patch, options)).record;
+  }
+
+  async updateResolved(id: string, patch: TPatch, options: WriteOptions = {}): Promise<ResolvedUpdate<RecordOf<K>>> {
     this.checkId(id, 'update');
     this.checkPatchShape(patch);
     return this.files.transaction(async (tx) => {
       const { items } = await tx.read(this.kind);
-      const current = this.findChangeable(items, id, options, 'update');
-      const merged = mergePatch(current as Record<string, unknown>, patch as Record<string, unknown>);
-      const updatedAt = options.now ?? new Date().toISOString();
-      const next = this.validateRecord({ ...merged, version: current.version + 1, updatedAt }, 'update');
-      await this.checkReferences(tx, next, 'update');
-      await tx.write(this.kind, items.map((r) => (r.id === id ? next : r)));
-      return next;
+      const current = this.findChangeable(items, id, {}, 'update');
+      const { record: merged, fields } = await this.reconcile(tx, current, patch as Record<string, unknown>, options);
+      const next = await this.replace(tx, items, current, merged, options, 'update');
+      return { record: next, fields };
     }, options);
+  }
+
+  async history(id: string): Promise<RecordOf<K>[]> {
+    this.checkId(id, 'history');
+    return this.files.history(this.kind, id);
+  }
+
+  async restore(id: string, version: number, options: WriteOptions = {}): Promise<RecordOf<K>> {
+    this.checkId(id, 'restore');
+    return this.files.transaction(async (tx) => {
+      const { items } = await tx.read(this.kind);
+      const current = this.findChangeable(items, id, options, 'restore');
+      const earlier = (await tx.history(this.kind, id)).find((r) => r.version === version);
+      if (!earlier) throw new NotFoundError(`${this.kind} '${id}' version`, String(version), this.context('restore'));
+      return this.replace(tx, items, current, earlier as Record<string, unknown>, options, 'restore');
+    }, options);
+  }
+
+  /** Writes `body` as the record's next version, keeping the current one in its history. */
+  private async replace(
+    tx: FileTransaction,
+    items: readonly RecordOf<K>[],
+    current: RecordOf<K>,
+    body: Record<string, unknown>,
+    options: WriteOptions,
+    operation: string,
+  ): Promise<RecordOf<K>> {
+    const updatedAt = options.now ?? new Date().toISOString();
+    const meta = { id: current.id, isTemplate: current.isTemplate, createdAt: current.createdAt, version: current.version + 1, updatedAt };
+    const next = this.validateRecord({ ...body, ...meta }, operation);
+    await this.checkReferences(tx, next, operation);
+    await tx.appendHistory(this.kind, current);
+    await tx.write(this.kind, items.map((r) => (r.id === current.id ? next : r)));
+    return next;
+  }
+
+  /**
+   * The patched record. A patch made against the current version applies as it is; one made against an older
+   * `expectedVersion` is reconciled by the chosen strategy (default reject: CONFLICT naming the fields).
+   */
+  private async reconcile(tx: FileTransaction, current: RecordOf<K>, patch: Record<string, unknown>, options: WriteOptions): Promise<{ record: Record<string, unknown>; fields: FieldSource[] }> {
+    if (options.expectedVersion === undefined || options.expectedVersion === current.version) {
+      const record = mergePatch(current as Record<string, unknown>, patch);
+      return { record, fields: [...changedPaths(current as Record<string, unknown>, record)].map((path) => ({ path, source: 'mine' as const })) };
+    }
+    const strategy = options.strategy ?? 'reject';
+    const base = strategy === 'last-write-wins' ? null : ((await tx.history(this.kind, current.id)).find((r) => r.version === options.expectedVersion) ?? null);
+    const resolved = resolveUpdate({ base: base as Record<string, unknown> | null, current: current as Record<string, unknown>, patch, strategy, ...(options.rules ? { rules: options.rules } : {}) });
+    if (resolved.ok) return resolved;
+    const why = strategy === 'merge' && base === null ? ` (version ${options.expectedVersion} is no longer in the history to merge against)` : '';
+    throw new ConflictError(
+      `${this.kind} '${current.id}' is at version ${current.version}, not the expected ${options.expectedVersion}; conflicting fields: ${resolved.conflicts.join(', ') || '(none)'}${why}`,
+      current,
+      {
+        details: resolved.conflicts.map((path) => ({ path, message: `changed since version ${options.expectedVersion}` })),
+        context: { ...this.context('update'), id: current.id, expectedVersion: options.expectedVersion, currentVersion: current.version, strategy },
+      },
+    );
   }
 
   async delete(id: string, options: WriteOptions = {}): Promise<RecordOf<K>> {

@@ -1,3 +1,5 @@
+import type { ConflictStrategy, FieldRule, FieldSource } from '../../domain/conflict/resolve-update';
+
 /** Options of a change: a version guard, a cancellation signal, and the time to stamp. */
 export interface WriteOptions {
   /** Refuse with CONFLICT unless the record is at this version. */
@@ -6,6 +8,16 @@ export interface WriteOptions {
   signal?: AbortSignal;
   /** The timestamp to record (a workflow plans it ahead so it can recognise its own write later). */
   now?: string;
+  /** How an update against an older `expectedVersion` is reconciled (default: reject). */
+  strategy?: ConflictStrategy;
+  /** Per-field rules for `merge`, by dotted path: max, min, mine, theirs. */
+  rules?: Readonly<Record<string, FieldRule>>;
+}
+
+/** An update's result, with where each changed field came from. */
+export interface ResolvedUpdate<TRecord> {
+  record: TRecord;
+  fields: FieldSource[];
 }
 
 /** Options of a change that must apply to a known version. */
@@ -35,6 +47,12 @@ export interface IRecordService<TRecord, TInput, TPatch> {
   list(): Promise<TRecord[]>;
   /** Applies a patch, validates the whole result, bumps version and updatedAt. */
   update(id: string, patch: TPatch, options?: WriteOptions): Promise<TRecord>;
+  /** As `update`, also saying which fields came from this patch and which from writes made since its base. */
+  updateResolved(id: string, patch: TPatch, options?: WriteOptions): Promise<ResolvedUpdate<TRecord>>;
+  /** Previous versions of a record, oldest first (the last 20). */
+  history(id: string): Promise<TRecord[]>;
+  /** Makes a previous version current again, as a new version. */
+  restore(id: string, version: number, options?: WriteOptions): Promise<TRecord>;
   /** Removes a record; refused for templates and for records other records still use. */
   delete(id: string, options?: WriteOptions): Promise<TRecord>;
   /**

@@ -165,10 +165,9 @@ describe('Feature: personality, role and agent services keep records valid, vers
         dataDir: real.dataDir,
         initialize: () => real.initialize(),
         read: (kind) => real.read(kind),
+        history: (kind, id) => real.history(kind, id),
         transaction: (work) =>
-          real.transaction((tx) =>
-            work({ read: (kind) => tx.read(kind), write: sinon.fake.rejects(Object.assign(new Error('disk on fire'), { code: 'EIO' })) }),
-          ),
+          real.transaction((tx) => work({ ...tx, write: sinon.fake.rejects(Object.assign(new Error('disk on fire'), { code: 'EIO' })) })),
       };
       const faked = await createTestContainer({ dataDir: env.dataDir, overrides: [[IFileService, failing]] });
       const before = await hashConfigFiles(env.dataDir);
