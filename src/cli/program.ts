@@ -24,7 +24,8 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
     .description('Manage the personalities, roles and agents of a multi-agent AI app as durable JSON files.')
     .addOption(new Option('--dir <path>', 'data folder (default: $AGENTCFG_DIR, else ./agentcfg-data)'))
     .option('--json', 'print exactly one JSON document: {"ok":true,"data":...} or {"ok":false,"error":...}')
-    .version(packageVersion(), '-V, --version', 'print the agentcfg version')
+    // Only -V is the tool's version flag: `--version <n>` belongs to `restore`. A lone `--version` is handled in runCli.
+    .version(packageVersion(), '-V', 'print the agentcfg version (also: agentcfg --version)')
     .showHelpAfterError(!json)
     .addHelpText(
       'after',
@@ -66,6 +67,10 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   if (args.length === 0) {
     program.outputHelp();
     return ExitCode.USAGE;
+  }
+  if (args.length === 1 && args[0] === '--version') {
+    io.stdout(`${packageVersion()}\n`);
+    return ExitCode.OK;
   }
   try {
     await program.parseAsync([...args], { from: 'user' });

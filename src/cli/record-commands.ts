@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CONFLICT_STRATEGIES, FIELD_RULES, type ConflictStrategy, type FieldRule } from '../domain/conflict/resolve-update';
 import { NotFoundError } from '../domain/errors/errors';
 import type { IConfigurationService } from '../services/configuration/configuration-service';
 import type { VersionGuard } from '../services/shared/record-service';
@@ -20,7 +21,6 @@ interface RecordOperations {
   list(): Promise<StoredRecord[]>;
   get(id: string): Promise<StoredRecord | null>;
   create(input: unknown): Promise<StoredRecord>;
-  update(id: string, patch: unknown, guard: VersionGuard): Promise<StoredRecord>;
   delete(id: string, options: VersionGuard & { cascade?: boolean }): Promise<StoredRecord>;
 }
 
@@ -42,6 +42,15 @@ export function recordTable(spec: RecordCommandSpec, records: readonly StoredRec
     ['ID', 'NAME', 'VERSION', 'TEMPLATE', ...spec.columns.headers],
     records.map((r) => [r.id, r.name, String(r.version), r.isTemplate ? 'yes' : 'no', ...spec.columns.cells(r)]),
   );
+}
+
+/** Collects repeated `--rule path=rule` options. */
+function collectRule(value: string, rules: Record<string, FieldRule>): Record<string, FieldRule> {
+  const [path, rule] = value.split('=');
+  if (!path || !rule || !(FIELD_RULES as readonly string[]).includes(rule)) {
+    throw new InvalidArgumentError(`expected <field.path>=<${FIELD_RULES.join('|')}>`);
+  }
+  return { ...rules, [path]: rule as FieldRule };
 }
 
 /** Parses `--expected-version`: a positive integer. */
@@ -101,13 +110,44 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
     .command('update <id>')
     .description(`change ${aKind} with a JSON merge patch (null removes an optional field)`)
     .requiredOption('--file <path|->', 'JSON patch; - reads stdin')
-    .option('--expected-version <n>', 'refuse with CONFLICT unless the record is at this version', parseVersion)
+    .option('--expected-version <n>', 'the version the patch was made against', parseVersion)
+    .addOption(
+      new Option('--strategy <strategy>', 'if the record changed since --expected-version: reject (CONFLICT), last-write-wins, or merge (three-way)')
+        .choices([...CONFLICT_STRATEGIES])
+        .default('reject'),
+    )
+    .option('--rule <path=rule>', 'merge rule for a field both sides changed: max, min, mine or theirs (repeatable)', collectRule, {})
     .action(
-      action(io, result, async (ctx, id: string, options: { file: string; expectedVersion?: number }) => {
+      action(io, result, async (ctx, id: string, options: { file: string; expectedVersion?: number; strategy: ConflictStrategy; rule: Record<string, FieldRule> }) => {
         const patch = await readJsonInput(options.file, io);
-        const record = await (await ops(ctx)).update(id, patch, guardFrom(options));
-        warn(ctx.output, record);
-        return ctx.output.success(record, () => `Updated ${kind} '${record.id}' to version ${record.version}.`);
+        const { record, fields } = await (await ctx.configuration()).updateRecord(kind, id, patch, { ...guardFrom(options), strategy: options.strategy, rules: options.rule });
+        warn(ctx.output, record as unknown as StoredRecord);
+        return ctx.output.success({ record, fields }, () =>
+          [`Updated ${kind} '${record.id}' to version ${record.version}.`, ...fields.map((f) => `  ${f.path}: ${f.source}`)].join('\n'),
+        );
+      }),
+    );
+
+  group
+    .command('history <id>')
+    .description(`list the kept previous versions of ${aKind} (the last 20)`)
+    .action(
+      action(io, result, async (ctx, id: string) => {
+        const versions = await (await ctx.configuration()).recordHistory(kind, id);
+        return ctx.output.success(versions, () =>
+          versions.length === 0 ? `No earlier versions of ${kind} '${id}'.` : formatTable(['VERSION', 'UPDATED', 'NAME'], versions.map((v) => [String(v.version), v.updatedAt, v.name])),
+        );
+      }),
+    );
+
+  group
+    .command('restore <id>')
+    .description(`make an earlier version of ${aKind} current again (as a new version)`)
+    .requiredOption('--version <n>', 'the version to bring back', parseVersion)
+    .action(
+      action(io, result, async (ctx, id: string, options: { version: number }) => {
+        const record = await (await ctx.configuration()).restoreRecord(kind, id, options.version);
+        return ctx.output.success(record, () => `Restored ${kind} '${record.id}' to the content of version ${options.version}, as version ${record.version}.`);
       }),
     );
 

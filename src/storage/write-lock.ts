@@ -15,7 +15,7 @@ export interface WriteLockOptions {
 }
 
 /** Short first waits (writes take milliseconds), growing to a modest cap; randomised so waiters do not collide. */
-const BACKOFF = { minTimeout: 2, maxTimeout: 50, factor: 1.5, randomize: true } as const;
+const BACKOFF = { minTimeout: 2, maxTimeout: 20, factor: 1.5, randomize: true } as const;
 
 /** How many backoff retries add up to at least `timeoutMs` of waiting. */
 function retriesWithin(timeoutMs: number): number {

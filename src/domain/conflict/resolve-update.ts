@@ -53,7 +53,10 @@ export function resolveUpdate(input: UpdateAgainstOldVersion): UpdateResolution 
   if (strategy === 'last-write-wins') {
     const record = mergePatch(current, patch);
     const mine = new Set(patchPaths);
-    return { ok: true, record, fields: [...changedPaths(current, record)].map((path) => ({ path, source: mine.has(path) ? 'mine' : 'theirs' })) };
+    // With the base at hand, the fields others changed since can be named too.
+    const theirs = input.base === null ? [] : [...changedPaths(input.base, current)].filter((p) => !MANAGED.has(p) && !mine.has(p));
+    const fields: FieldSource[] = [...patchPaths.map((path) => ({ path, source: 'mine' as const })), ...theirs.map((path) => ({ path, source: 'theirs' as const }))];
+    return { ok: true, record, fields: fields.sort((a, b) => a.path.localeCompare(b.path)) };
   }
   if (input.base === null) return { ok: false, conflicts: patchPaths };
   const base = input.base;

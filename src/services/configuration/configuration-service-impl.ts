@@ -9,8 +9,10 @@ import { IAgentService } from '../agent/agent-service';
 import { IFileService } from '../file/file-service';
 import { IPersonalityService } from '../personality/personality-service';
 import { IRoleService } from '../role/role-service';
-import type { VersionGuard } from '../shared/record-service';
-import type { ConfigurationSummary, DeletePersonalityOptions, IConfigurationService, ResolvedAgent, WorkflowOutcome } from './configuration-service';
+import type { IRecordService, ResolvedUpdate, VersionGuard } from '../shared/record-service';
+import type { RecordKind } from '../../domain/record';
+import type { AnyRecord } from '../../domain/records';
+import type { ConfigurationSummary, DeletePersonalityOptions, IConfigurationService, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
 import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
 import { AgentcfgError } from '../../domain/errors/agentcfg-error';
@@ -61,8 +63,8 @@ export class ConfigurationService implements IConfigurationService {
   getAllPersonalities(): Promise<Personality[]> {
     return this.personalities.list();
   }
-  updatePersonality(id: string, patch: PersonalityPatch, guard?: VersionGuard): Promise<Personality> {
-    return this.personalities.update(id, patch, guard);
+  updatePersonality(id: string, patch: PersonalityPatch, options?: UpdateOptions): Promise<Personality> {
+    return this.personalities.update(id, patch, options);
   }
   async deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
     const { cascade, ...guard } = options;
@@ -83,8 +85,8 @@ export class ConfigurationService implements IConfigurationService {
   getAllRoles(): Promise<Role[]> {
     return this.roles.list();
   }
-  updateRole(id: string, patch: RolePatch, guard?: VersionGuard): Promise<Role> {
-    return this.roles.update(id, patch, guard);
+  updateRole(id: string, patch: RolePatch, options?: UpdateOptions): Promise<Role> {
+    return this.roles.update(id, patch, options);
   }
   deleteRole(id: string, guard?: VersionGuard): Promise<Role> {
     return this.roles.delete(id, guard);
@@ -99,11 +101,26 @@ export class ConfigurationService implements IConfigurationService {
   getAllAgents(): Promise<Agent[]> {
     return this.agents.list();
   }
-  updateAgent(id: string, patch: AgentPatch, guard?: VersionGuard): Promise<Agent> {
-    return this.agents.update(id, patch, guard);
+  updateAgent(id: string, patch: AgentPatch, options?: UpdateOptions): Promise<Agent> {
+    return this.agents.update(id, patch, options);
   }
   deleteAgent(id: string, guard?: VersionGuard): Promise<Agent> {
     return this.agents.delete(id, guard);
+  }
+
+  updateRecord(kind: RecordKind, id: string, patch: unknown, options?: UpdateOptions): Promise<ResolvedUpdate<AnyRecord>> {
+    return this.serviceFor(kind).updateResolved(id, patch, options);
+  }
+  recordHistory(kind: RecordKind, id: string): Promise<AnyRecord[]> {
+    return this.serviceFor(kind).history(id);
+  }
+  restoreRecord(kind: RecordKind, id: string, version: number): Promise<AnyRecord> {
+    return this.serviceFor(kind).restore(id, version);
+  }
+
+  private serviceFor(kind: RecordKind): IRecordService<AnyRecord, unknown, unknown> {
+    const services = { personality: this.personalities, role: this.roles, agent: this.agents };
+    return services[kind] as unknown as IRecordService<AnyRecord, unknown, unknown>;
   }
 
   async resolveAgent(id: string): Promise<ResolvedAgent> {

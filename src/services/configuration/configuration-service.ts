@@ -5,7 +5,12 @@ import type { AgentWithDependencies, Bundle } from '../../domain/bundle';
 import type { WorkflowDefinition } from '../../domain/workflow/workflow-definition';
 import type { WorkflowRun } from '../../workflow/workflow-run';
 import type { RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
-import type { VersionGuard } from '../shared/record-service';
+import type { ResolvedUpdate, VersionGuard, WriteOptions } from '../shared/record-service';
+import type { RecordKind } from '../../domain/record';
+import type { AnyRecord } from '../../domain/records';
+
+/** Options of an update: the version it was made against, and how to reconcile if that is not current. */
+export type UpdateOptions = Pick<WriteOptions, 'expectedVersion' | 'strategy' | 'rules'>;
 
 /** An agent with what it is built from and the system prompt an app sends to its model. */
 export interface ResolvedAgent {
@@ -47,20 +52,27 @@ export interface IConfigurationService {
   createPersonality(input: PersonalityInput): Promise<Personality>;
   getPersonality(id: string): Promise<Personality | null>;
   getAllPersonalities(): Promise<Personality[]>;
-  updatePersonality(id: string, patch: PersonalityPatch, guard?: VersionGuard): Promise<Personality>;
+  updatePersonality(id: string, patch: PersonalityPatch, options?: UpdateOptions): Promise<Personality>;
   deletePersonality(id: string, options?: DeletePersonalityOptions): Promise<Personality>;
 
   createRole(input: RoleInput): Promise<Role>;
   getRole(id: string): Promise<Role | null>;
   getAllRoles(): Promise<Role[]>;
-  updateRole(id: string, patch: RolePatch, guard?: VersionGuard): Promise<Role>;
+  updateRole(id: string, patch: RolePatch, options?: UpdateOptions): Promise<Role>;
   deleteRole(id: string, guard?: VersionGuard): Promise<Role>;
 
   createAgent(input: AgentInput): Promise<Agent>;
   getAgent(id: string): Promise<Agent | null>;
   getAllAgents(): Promise<Agent[]>;
-  updateAgent(id: string, patch: AgentPatch, guard?: VersionGuard): Promise<Agent>;
+  updateAgent(id: string, patch: AgentPatch, options?: UpdateOptions): Promise<Agent>;
   deleteAgent(id: string, guard?: VersionGuard): Promise<Agent>;
+
+  /** Updates any kind of record, saying where each changed field came from. */
+  updateRecord(kind: RecordKind, id: string, patch: unknown, options?: UpdateOptions): Promise<ResolvedUpdate<AnyRecord>>;
+  /** Previous versions of a record, oldest first. */
+  recordHistory(kind: RecordKind, id: string): Promise<AnyRecord[]>;
+  /** Makes a previous version of a record current again, as a new version. */
+  restoreRecord(kind: RecordKind, id: string, version: number): Promise<AnyRecord>;
 
   /** The agent's effective system prompt and the records it comes from; NOT_FOUND if any is missing. */
   resolveAgent(id: string): Promise<ResolvedAgent>;

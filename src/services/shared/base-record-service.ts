@@ -122,7 +122,7 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
       return { record, fields: [...changedPaths(current as Record<string, unknown>, record)].map((path) => ({ path, source: 'mine' as const })) };
     }
     const strategy = options.strategy ?? 'reject';
-    const base = strategy === 'last-write-wins' ? null : ((await tx.history(this.kind, current.id)).find((r) => r.version === options.expectedVersion) ?? null);
+    const base = (await tx.history(this.kind, current.id)).find((r) => r.version === options.expectedVersion) ?? null;
     const resolved = resolveUpdate({ base: base as Record<string, unknown> | null, current: current as Record<string, unknown>, patch, strategy, ...(options.rules ? { rules: options.rules } : {}) });
     if (resolved.ok) return resolved;
     const why = strategy === 'merge' && base === null ? ` (version ${options.expectedVersion} is no longer in the history to merge against)` : '';
