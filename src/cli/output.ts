@@ -27,9 +27,9 @@ export class Output {
     readonly json: boolean,
   ) {}
 
-  /** Reports success; `text` renders the data for people. */
-  success(data: unknown, text: () => string): number {
-    if (this.json) this.io.stdout(`${JSON.stringify({ ok: true, data })}\n`);
+  /** Reports success; `text` renders the data for people; `extra` adds keys beside `data` in the JSON document. */
+  success(data: unknown, text: () => string, extra: Record<string, unknown> = {}): number {
+    if (this.json) this.io.stdout(`${JSON.stringify({ ok: true, data, ...extra })}\n`);
     else this.io.stdout(ensureNewline(text()));
     return 0;
   }

@@ -112,18 +112,22 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
     .requiredOption('--file <path|->', 'JSON patch; - reads stdin')
     .option('--expected-version <n>', 'the version the patch was made against', parseVersion)
     .addOption(
-      new Option('--strategy <strategy>', 'if the record changed since --expected-version: reject (CONFLICT), last-write-wins, or merge (three-way)')
-        .choices([...CONFLICT_STRATEGIES])
-        .default('reject'),
+      new Option('--strategy <strategy>', 'if the record changed since --expected-version: reject (CONFLICT, the default), last-write-wins, or merge (three-way)').choices([
+        ...CONFLICT_STRATEGIES,
+      ]),
     )
     .option('--rule <path=rule>', 'merge rule for a field both sides changed: max, min, mine or theirs (repeatable)', collectRule, {})
     .action(
-      action(io, result, async (ctx, id: string, options: { file: string; expectedVersion?: number; strategy: ConflictStrategy; rule: Record<string, FieldRule> }) => {
+      action(io, result, async (ctx, id: string, options: { file: string; expectedVersion?: number; strategy?: ConflictStrategy; rule: Record<string, FieldRule> }) => {
         const patch = await readJsonInput(options.file, io);
-        const { record, fields } = await (await ctx.configuration()).updateRecord(kind, id, patch, { ...guardFrom(options), strategy: options.strategy, rules: options.rule });
+        const strategy = options.strategy ?? 'reject';
+        const { record, fields } = await (await ctx.configuration()).updateRecord(kind, id, patch, { ...guardFrom(options), strategy, rules: options.rule });
         warn(ctx.output, record as unknown as StoredRecord);
-        return ctx.output.success({ record, fields }, () =>
-          [`Updated ${kind} '${record.id}' to version ${record.version}.`, ...fields.map((f) => `  ${f.path}: ${f.source}`)].join('\n'),
+        // `data` stays the record, as for every command; where the fields came from rides beside it.
+        return ctx.output.success(
+          record,
+          () => [`Updated ${kind} '${record.id}' to version ${record.version}.`, ...fields.map((f) => `  ${f.path}: ${f.source}`)].join('\n'),
+          options.strategy ? { fields } : {},
         );
       }),
     );

@@ -170,7 +170,9 @@ describe('Feature: configuration system consistency — no half-made change surv
       await runCli([...dir, 'personality', 'update', 'ada', '--file', '-', '--expected-version', '1'], { stdin: '{"humor":11}' });
       const merge = await runCli([...dir, 'personality', 'update', 'ada', '--file', '-', '--expected-version', '1', '--strategy', 'merge', '--json'], { stdin: '{"empathy":12}' });
       expect(merge.code, merge.stdout).to.equal(0);
-      expect(merge.json<{ data: { fields: { path: string; source: string }[] } }>().data.fields).to.deep.include({ path: 'empathy', source: 'mine' });
+      const doc = merge.json<{ data: { version: number }; fields: { path: string; source: string }[] }>();
+      expect(doc.data.version).to.equal(3);
+      expect(doc.fields).to.deep.include({ path: 'empathy', source: 'mine' });
       const clash = await runCli([...dir, 'personality', 'update', 'ada', '--file', '-', '--expected-version', '1', '--strategy', 'merge'], { stdin: '{"humor":50}' });
       expect(clash.code).to.equal(5);
       expect(clash.stderr).to.include('conflicting fields: humor');
