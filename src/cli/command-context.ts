@@ -10,6 +10,8 @@ export interface CommandContext {
   output: Output;
   dir: string | undefined;
   configuration: () => Promise<IConfigurationService>;
+  /** The configuration without start-up work (no seeding, no recovery), for commands that only look. */
+  configurationAsIs: () => Promise<IConfigurationService>;
 }
 
 /** Global options, read from wherever they appeared on the command line. */
@@ -42,6 +44,7 @@ export function action<A extends unknown[]>(
       output,
       dir: globals.dir,
       configuration: () => (opened ??= openConfiguration(globals.dir, io)),
+      configurationAsIs: () => (opened ??= openConfiguration(globals.dir, io, { initialize: false })),
     };
     try {
       result.exitCode = await work(ctx, ...(args.slice(0, -1) as A));

@@ -9,6 +9,8 @@ export interface CliError {
   details: ErrorDetail[];
   /** The workflow run, when the error is a workflow's outcome. */
   workflow?: unknown;
+  /** The verify report, when the error is an inconsistency. */
+  report?: unknown;
 }
 
 /** Turns anything thrown into the reported error; unexpected errors keep their stack out of the output. */

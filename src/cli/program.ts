@@ -12,6 +12,7 @@ import { recordCommands } from './record-commands';
 import { agentCommands, personalityCommands, roleCommands } from './record-kinds';
 import { addCreateWithCommand, exportCommand, importCommand } from './bundle-commands';
 import { workflowCommands } from './workflow-commands';
+import { repairCommand, verifyCommand } from './consistency-commands';
 
 function packageVersion(): string {
   // dist/cli and src/cli both sit two levels below package.json.
@@ -43,6 +44,8 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   program.addCommand(workflowCommands(io, result));
   program.addCommand(importCommand(io, result));
   program.addCommand(exportCommand(io, result));
+  program.addCommand(verifyCommand(io, result));
+  program.addCommand(repairCommand(io, result));
 
   const configure = (command: Command): void => {
     command

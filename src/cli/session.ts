@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createConfigurationService } from '../create-configuration-service';
-import type { IConfigurationService } from '../services/configuration/configuration-service';
+import { IConfigurationService } from '../services/configuration/configuration-service';
+import { createContainer } from '../di/container';
 import type { CliIO } from './cli-io';
 
 /** The data folder used when neither `--dir` nor AGENTCFG_DIR names one. */
@@ -29,8 +30,13 @@ function commandLogger(dataDir: string, io: CliIO): pino.Logger {
   return pino({ level: 'info' }, pino.multistream([{ stream: file, level: 'info' }, { stream: toStderr, level: 'warn' }]));
 }
 
-/** Opens the data folder (creating it and seeding templates when needed) for one command. */
-export async function openConfiguration(dir: string | undefined, io: CliIO): Promise<IConfigurationService> {
+/**
+ * Opens the data folder for one command: creating it, seeding templates and recovering unfinished workflows,
+ * unless `initialize` is false (verify must see the folder exactly as it is).
+ */
+export async function openConfiguration(dir: string | undefined, io: CliIO, options: { initialize?: boolean } = {}): Promise<IConfigurationService> {
   const dataDir = dataDirFrom(dir, io);
-  return createConfigurationService({ dataDir, logger: commandLogger(dataDir, io) });
+  const logger = commandLogger(dataDir, io);
+  if (options.initialize === false) return createContainer({ dataDir, logger }).get<IConfigurationService>(IConfigurationService);
+  return createConfigurationService({ dataDir, logger });
 }

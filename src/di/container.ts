@@ -10,6 +10,7 @@ import { roleModule } from '../services/role/role-module';
 import { resilienceModule } from '../resilience/resilience-module';
 import type { ResilienceOverrides } from '../resilience/service-policies';
 import { workflowModule } from '../workflow/workflow-module';
+import { consistencyModule } from '../services/consistency/consistency-module';
 
 /** What a container needs to know: the data folder, and optionally a logger and lock timings. */
 export interface ContainerOptions extends StorageOptions {
@@ -32,6 +33,7 @@ export function createContainer(options: ContainerOptions): Container {
     agentModule,
     resilienceModule(resilience),
     workflowModule,
+    consistencyModule,
     configurationModule,
   );
   return container;

@@ -26,7 +26,7 @@ export interface RecordMeta {
 }
 
 /** Names of the fields a caller may never set or patch directly. */
-export const MANAGED_FIELDS = ['isTemplate', 'version', 'createdAt', 'updatedAt'] as const;
+export const MANAGED_FIELDS = ['isTemplate', 'version', 'createdAt', 'updatedAt', 'resolution'] as const;
 
 /** Free text with a generous cap, so one bad input cannot bloat a file. */
 export function text(max: number): z.ZodString {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema } from '../ids';
 import type { MergePatch } from '../merge-patch';
 import { recordMetaShape, requiredText, text } from '../record';
+import { resolutionSchema } from '../prompt/resolution';
 
 /** Model providers an agent can run on. */
 export const PROVIDERS = ['openai', 'anthropic', 'google', 'ollama'] as const;
@@ -41,8 +42,8 @@ const bodyShape = {
 /** What a caller sends to create an agent (id optional). */
 export const agentCreateSchema = z.strictObject({ id: idSchema.optional(), ...bodyShape });
 
-/** A stored agent. */
-export const agentSchema = z.strictObject({ ...recordMetaShape, ...bodyShape });
+/** A stored agent: its body, and the resolution the service stamps on every write. */
+export const agentSchema = z.strictObject({ ...recordMetaShape, ...bodyShape, resolution: resolutionSchema.optional() });
 
 /** A stored agent. */
 export type Agent = z.infer<typeof agentSchema>;

@@ -4,6 +4,7 @@ import type { ErrorDetail } from '../../domain/errors/agentcfg-error';
 import { ReferenceIntegrityError } from '../../domain/errors/errors';
 import { type FileTransaction, IFileService } from '../file/file-service';
 import { BaseRecordService } from '../shared/base-record-service';
+import { resolutionOf } from '../../domain/prompt/resolution';
 import type { IAgentService } from './agent-service';
 
 /** The agent service over the data folder's storage. */
@@ -13,21 +14,21 @@ export class AgentService extends BaseRecordService<'agent', AgentInput, AgentPa
     super('agent', { create: agentCreateSchema, record: agentSchema }, files);
   }
 
-  /** Both references are checked under the same lock that guards deletes, so neither can vanish meanwhile. */
-  protected override async checkReferences(tx: FileTransaction, agent: Agent, operation: string): Promise<void> {
+  /**
+   * Both references are checked under the same lock that guards deletes, so neither can vanish meanwhile, and
+   * the agent is stamped with the versions and prompt hash it resolves to now.
+   */
+  protected override async prepare(tx: FileTransaction, agent: Agent, operation: string): Promise<Agent> {
     const missing: ErrorDetail[] = [];
-    const personalities = (await tx.read('personality')).items;
-    if (!personalities.some((p) => p.id === agent.personalityId)) {
-      missing.push({ path: 'personalityId', message: `personality '${agent.personalityId}' does not exist` });
-    }
-    const roles = (await tx.read('role')).items;
-    if (!roles.some((r) => r.id === agent.roleId)) {
-      missing.push({ path: 'roleId', message: `role '${agent.roleId}' does not exist` });
-    }
-    if (missing.length > 0) {
+    const personality = (await tx.read('personality')).items.find((p) => p.id === agent.personalityId);
+    if (!personality) missing.push({ path: 'personalityId', message: `personality '${agent.personalityId}' does not exist` });
+    const role = (await tx.read('role')).items.find((r) => r.id === agent.roleId);
+    if (!role) missing.push({ path: 'roleId', message: `role '${agent.roleId}' does not exist` });
+    if (!personality || !role) {
       throw new ReferenceIntegrityError(`agent '${agent.id}' has dangling references: ${missing.map((d) => d.message).join('; ')}`, missing, {
         context: this.context(operation),
       });
     }
+    return { ...agent, resolution: resolutionOf(personality, role) };
   }
 }

@@ -14,6 +14,7 @@ import type { RecordKind } from '../../domain/record';
 import type { AnyRecord } from '../../domain/records';
 import type { ConfigurationSummary, DeletePersonalityOptions, IConfigurationService, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
+import { IConsistencyService, type RepairOptions, type RepairReport, type VerifyReport } from '../consistency/consistency-service';
 import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
 import { AgentcfgError } from '../../domain/errors/agentcfg-error';
 import type { ErrorCode } from '../../domain/errors/error-code';
@@ -41,7 +42,15 @@ export class ConfigurationService implements IConfigurationService {
     @inject(IRoleService) private readonly roles: IRoleService,
     @inject(IAgentService) private readonly agents: IAgentService,
     @inject(IWorkflowService) private readonly workflows: IWorkflowService,
+    @inject(IConsistencyService) private readonly consistency: IConsistencyService,
   ) {}
+
+  verify(): Promise<VerifyReport> {
+    return this.consistency.verify();
+  }
+  repair(options?: RepairOptions): Promise<RepairReport> {
+    return this.consistency.repair(options);
+  }
 
   get dataDir(): string {
     return this.files.dataDir;

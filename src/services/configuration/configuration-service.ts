@@ -7,6 +7,7 @@ import type { WorkflowRun } from '../../workflow/workflow-run';
 import type { RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
 import type { ResolvedUpdate, VersionGuard, WriteOptions } from '../shared/record-service';
 import type { RecordKind } from '../../domain/record';
+import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import type { AnyRecord } from '../../domain/records';
 
 /** Options of an update: the version it was made against, and how to reconcile if that is not current. */
@@ -73,6 +74,11 @@ export interface IConfigurationService {
   recordHistory(kind: RecordKind, id: string): Promise<AnyRecord[]>;
   /** Makes a previous version of a record current again, as a new version. */
   restoreRecord(kind: RecordKind, id: string, version: number): Promise<AnyRecord>;
+
+  /** Checks across services: files, references, agents' resolutions, unfinished workflows. Changes nothing. */
+  verify(): Promise<VerifyReport>;
+  /** Reconciles what verify finds; dangling agents are only reported unless `pruneDangling`. */
+  repair(options?: RepairOptions): Promise<RepairReport>;
 
   /** The agent's effective system prompt and the records it comes from; NOT_FOUND if any is missing. */
   resolveAgent(id: string): Promise<ResolvedAgent>;

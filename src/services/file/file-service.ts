@@ -14,6 +14,16 @@ export interface FileTransaction {
   appendHistory<K extends RecordKind>(kind: K, record: RecordOf<K>): Promise<void>;
 }
 
+/** What a collection file looks like on disk: readable, edited by hand (checksum off), corrupt, or absent. */
+export interface FileInspection<T> {
+  file: string;
+  status: 'ok' | 'hand-edited' | 'corrupt' | 'missing';
+  /** Why the file is corrupt. */
+  reason?: string;
+  /** The records, when the file could be read. */
+  items: readonly T[];
+}
+
 /** How many previous versions of each record are kept. */
 export const HISTORY_LIMIT = 20;
 
@@ -30,6 +40,8 @@ export interface IFileService {
   read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>>;
   /** Previous versions of a record, oldest first. */
   history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]>;
+  /** Looks at a collection file as it is on disk, repairing nothing (for verify). */
+  inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>>;
   /**
    * Runs a read-modify-write under the cross-process write lock. An aborted `signal` (checked once the lock is
    * held and before every write) abandons the work with nothing written.

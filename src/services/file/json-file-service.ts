@@ -11,7 +11,7 @@ import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
 import { HistoryFile } from '../../storage/history-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
-import { type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions } from './file-service';
+import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions } from './file-service';
 
 interface FileRead {
   /** Identity of the bytes read: inode, size and mtime, so a rename or in-place edit by anyone is noticed. */
@@ -104,6 +104,15 @@ export class JsonFileService implements IFileService {
         },
       });
     });
+  }
+
+  async inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>> {
+    const path = this.pathOf(kind);
+    const file = await guardIo('read', path, () => this.readFile(path, COLLECTION_SPECS[kind]));
+    if (!file) return { file: path, status: 'missing', items: [] };
+    const { decoded } = file;
+    if (decoded.status === 'corrupt') return { file: path, status: 'corrupt', reason: decoded.reason, items: [] };
+    return { file: path, status: decoded.status, items: decoded.snapshot.items as RecordOf<K>[] };
   }
 
   async history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]> {

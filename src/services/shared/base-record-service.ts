@@ -46,9 +46,9 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
       const { items } = await tx.read(this.kind);
       const existing = items.find((r) => r.id === id);
       if (existing) throw new ConflictError(`${this.kind} '${id}' already exists`, existing, { context: this.context('create') });
-      await this.checkReferences(tx, record, 'create');
-      await tx.write(this.kind, [...items, record]);
-      return record;
+      const prepared = await this.prepare(tx, record, 'create');
+      await tx.write(this.kind, [...items, prepared]);
+      return prepared;
     }, options);
   }
 
@@ -105,8 +105,7 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
   ): Promise<RecordOf<K>> {
     const updatedAt = options.now ?? new Date().toISOString();
     const meta = { id: current.id, isTemplate: current.isTemplate, createdAt: current.createdAt, version: current.version + 1, updatedAt };
-    const next = this.validateRecord({ ...body, ...meta }, operation);
-    await this.checkReferences(tx, next, operation);
+    const next = await this.prepare(tx, this.validateRecord({ ...body, ...meta }, operation), operation);
     await tx.appendHistory(this.kind, current);
     await tx.write(this.kind, items.map((r) => (r.id === current.id ? next : r)));
     return next;
@@ -166,8 +165,10 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     }, options);
   }
 
-  /** Refuses a record whose references to other records would dangle. */
-  protected async checkReferences(_tx: FileTransaction, _record: RecordOf<K>, _operation: string): Promise<void> {}
+  /** Last step before a write: refuses references that would dangle, and stamps what the kind derives. */
+  protected async prepare(_tx: FileTransaction, record: RecordOf<K>, _operation: string): Promise<RecordOf<K>> {
+    return record;
+  }
 
   /** Refuses to delete a record that other records still use. */
   protected async checkNotInUse(_tx: FileTransaction, _record: RecordOf<K>): Promise<void> {}

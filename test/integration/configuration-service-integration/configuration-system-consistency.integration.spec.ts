@@ -3,12 +3,13 @@ import addContext from 'mochawesome/addContext';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { ConflictError } from '../../../src/domain/errors/errors';
 import type { ConflictStrategy, FieldRule } from '../../../src/domain/conflict/resolve-update';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
 import { loadFixture } from '../../support/fixtures';
 import { readJournal, statusTrail } from '../../support/journals';
 import { snapshotRecords } from '../../support/records-snapshot';
+import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
 import { startWorker, waitForExit, waitForLine } from '../../support/run-worker';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
@@ -183,6 +184,70 @@ describe('Feature: configuration system consistency — no half-made change surv
       expect(history.stdout).to.match(/^VERSION\s+UPDATED\s+NAME/);
       const restore = await runCli([...dir, 'personality', 'restore', 'ada', '--version', '1', '--json']);
       expect(restore.json<{ data: { humor: number; version: number } }>().data).to.deep.include({ humor: 30, version: 5 });
+    });
+  });
+
+  describe('Scenario: reconciliation after drift', function () {
+    it('verify names drift made by hand (a dangling reference, a stale resolution, a RUNNING journal) and repair fixes it', async function () {
+      await base.configuration.createAgent({ ...validRecords().agent, id: 'second', name: 'Second' });
+      const killed = await runAndKill('new-team-member', 'after:newRole');
+      const edit = async (file: string, change: (doc: Record<string, Record<string, unknown>[]>) => void) => {
+        const path = join(base.dataDir, 'config', file);
+        const doc = JSON.parse(await readFile(path, 'utf8'));
+        change(doc);
+        await writeFile(path, JSON.stringify(doc, null, 2));
+      };
+      await edit('agents.json', (doc) => ((doc.agents?.find((a) => a.id === 'second') as Record<string, unknown>).roleId = 'gone'));
+      await edit('personalities.json', (doc) => ((doc.personalities?.find((p) => p.id === 'ada') as Record<string, unknown>).humor = 3));
+
+      const verify = await timedStep(this, 'agentcfg verify', () => runCli(['--dir', base.dataDir, 'verify', '--json']));
+      expect(verify.code).to.equal(10);
+      const findings = verify.json<{ error: { code: string; report: { findings: { code: string; records: { id: string }[] }[] } } }>().error.report.findings;
+      const named = findings.map((f) => `${f.code}:${f.records[0]?.id}`);
+      expect(named).to.include.members([
+        'DANGLING_REFERENCE:second',
+        'STALE_RESOLUTION:ada-reviewer',
+        `UNFINISHED_WORKFLOW:${killed}`,
+        `FILE_HAND_EDITED:${join(base.dataDir, 'config', 'agents.json')}`,
+        `FILE_HAND_EDITED:${join(base.dataDir, 'config', 'personalities.json')}`,
+      ]);
+      const text = await runCli(['--dir', base.dataDir, 'verify']);
+      expect(text.stdout).to.include('DANGLING_REFERENCE').and.to.include("agent 'second' refers to missing role 'gone'");
+
+      const dry = await runCli(['--dir', base.dataDir, 'repair', '--dry-run', '--json']);
+      expect(dry.code).to.equal(0);
+      expect((await runCli(['--dir', base.dataDir, 'verify'])).code, 'a dry run changes nothing').to.equal(10);
+
+      const repair = await timedStep(this, 'agentcfg repair', () => runCli(['--dir', base.dataDir, 'repair', '--json']));
+      expect(repair.code, 'dangling agents are reported, not deleted').to.equal(10);
+      const report = repair.json<{ data: { actions: { action: string }[]; remaining: { code: string }[] } }>().data;
+      expect(report.actions.map((a) => a.action)).to.include.members(['re-resolve', 'recover', 're-stamp']);
+      expect(report.remaining.map((f) => f.code)).to.deep.equal(['DANGLING_REFERENCE']);
+      expect(await base.configuration.getAgent('second'), 'never silently deleted').to.not.equal(null);
+
+      const prune = await runCli(['--dir', base.dataDir, 'repair', '--prune-dangling']);
+      expect(prune.code, prune.stdout).to.equal(0);
+      const clean = await runCli(['--dir', base.dataDir, 'verify']);
+      expect(clean.code, clean.stdout).to.equal(0);
+      expect(clean.stdout).to.include('Consistent');
+
+      const reopened = await createTestContainer({ dataDir: base.dataDir });
+      expect(await reopened.configuration.getAgent('second')).to.equal(null);
+      expect(await reopened.configuration.getPersonality('bea'), 'the killed workflow was undone').to.equal(null);
+      const resolved = await reopened.configuration.getAgent('ada-reviewer');
+      expect(resolved?.resolution?.personalityVersion).to.equal((await reopened.configuration.getPersonality('ada'))?.version);
+    });
+
+    it('stamps every agent with what it was resolved from, and verify notices when a source moves on', async function () {
+      const agent = await base.configuration.getAgent('ada-reviewer');
+      expect(agent?.resolution).to.deep.include({ personalityVersion: 1, roleVersion: 1 });
+      expect((await base.configuration.verify()).consistent).to.equal(true);
+      await base.configuration.updateRole('reviewer', { systemPrompt: 'You review everything twice.' });
+      const report = await base.configuration.verify();
+      expect(report.findings.map((f) => f.code)).to.deep.equal(['STALE_RESOLUTION']);
+      const repaired = await base.configuration.repair();
+      expect(repaired.remaining).to.deep.equal([]);
+      expect((await base.configuration.getAgent('ada-reviewer'))?.resolution?.roleVersion).to.equal(2);
     });
   });
 

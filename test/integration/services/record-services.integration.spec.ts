@@ -166,6 +166,7 @@ describe('Feature: personality, role and agent services keep records valid, vers
         initialize: () => real.initialize(),
         read: (kind) => real.read(kind),
         history: (kind, id) => real.history(kind, id),
+        inspect: (kind) => real.inspect(kind),
         transaction: (work) =>
           real.transaction((tx) => work({ ...tx, write: sinon.fake.rejects(Object.assign(new Error('disk on fire'), { code: 'EIO' })) })),
       };

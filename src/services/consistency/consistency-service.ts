@@ -1,0 +1,43 @@
+import type { RecordKind } from '../../domain/record';
+
+/** One thing verify found wrong, with the records it concerns. */
+export interface Finding {
+  severity: 'error' | 'warning';
+  code: 'FILE_CORRUPT' | 'FILE_HAND_EDITED' | 'DANGLING_REFERENCE' | 'STALE_RESOLUTION' | 'UNFINISHED_WORKFLOW' | 'FAILED_WORKFLOW';
+  message: string;
+  records: { kind: RecordKind | 'workflow' | 'file'; id: string }[];
+}
+
+/** The result of a check across service boundaries. */
+export interface VerifyReport {
+  consistent: boolean;
+  findings: Finding[];
+  checked: { personalities: number; roles: number; agents: number; workflows: number };
+}
+
+/** What repair did (or, in a dry run, would do). */
+export interface RepairReport {
+  dryRun: boolean;
+  actions: { action: string; target: string; detail: string }[];
+  /** Findings left for a person: dangling agents when not pruned, files that could not be read. */
+  remaining: Finding[];
+}
+
+/** Options of repair. */
+export interface RepairOptions {
+  /** Only say what would be done. */
+  dryRun?: boolean;
+  /** Delete agents whose personality or role is gone (otherwise they are only reported). */
+  pruneDangling?: boolean;
+}
+
+/** Checks and reconciles the data folder across the personality, role, agent, file and workflow services. */
+export interface IConsistencyService {
+  /** Finds corrupt or hand-edited files, dangling references, stale resolutions and unfinished workflows. Changes nothing. */
+  verify(): Promise<VerifyReport>;
+  /** Re-resolves stale agents, recovers unfinished workflows, re-stamps files; reports dangling agents unless pruning. */
+  repair(options?: RepairOptions): Promise<RepairReport>;
+}
+
+/** Injection token for the consistency service. */
+export const IConsistencyService = Symbol.for('agentcfg.IConsistencyService');
