@@ -101,7 +101,8 @@ export class StepExecutor {
           return await this.act(intent, signal);
         } catch (error) {
           // The abandoned attempt may have finished its write while this one waited for the lock.
-          const late = mayHaveWritten && hasErrorCode(error, 'CONFLICT') ? await this.alreadyApplied(intent) : null;
+          const raced = hasErrorCode(error, 'CONFLICT') || hasErrorCode(error, 'NOT_FOUND');
+          const late = mayHaveWritten && raced ? await this.alreadyApplied(intent) : null;
           if (late) return late;
           throw error;
         }

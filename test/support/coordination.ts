@@ -11,8 +11,8 @@ import { validRecords } from './records';
 /** The DI token of each step service. */
 export const SERVICE_TOKENS = { personality: IPersonalityService, role: IRoleService, agent: IAgentService } as const;
 
-/** Quick policies for scenarios that do not measure timing: 1 ms backoff, a 40 ms timeout, a breaker that stays closed. */
-export const FAST_RESILIENCE: ResilienceOverrides = { retry: { initialDelayMs: 1 }, breaker: { consecutiveFailures: 100 }, timeoutMs: 40 };
+/** Quick policies for scenarios that do not measure timing: 1 ms backoff, a 100 ms timeout, a breaker that stays closed. */
+export const FAST_RESILIENCE: ResilienceOverrides = { retry: { initialDelayMs: 1 }, breaker: { consecutiveFailures: 100 }, timeoutMs: 100 };
 
 /** test/fixtures/service-coordination/multi-service-workflows.json */
 export interface MultiServiceFixture {
