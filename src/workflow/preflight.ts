@@ -24,7 +24,7 @@ const CREATE_SCHEMAS: Record<StepService, z.ZodType> = {
   agent: agentCreateSchema,
 };
 
-const INPUT_KEYS = { update: ['id', 'patch', 'expectedVersion'], delete: ['id', 'expectedVersion'] } as const;
+const INPUT_KEYS = { update: ['id', 'patch', 'expectedVersion', 'strategy', 'rules'], delete: ['id', 'expectedVersion'] } as const;
 
 function checkStepInput(step: RecordStep, index: number): ErrorDetail[] {
   const at = (path: string) => `steps.${index}.input${path ? `.${path}` : ''}`;

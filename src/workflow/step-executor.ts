@@ -15,7 +15,7 @@ import {
   type WorkflowStep,
 } from '../domain/workflow/workflow-definition';
 import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
-import type { IRecordService } from '../services/shared/record-service';
+import type { IRecordService, WriteOptions } from '../services/shared/record-service';
 import { COLLECTION_SPECS } from '../storage/collection-specs';
 import { recordError } from './recorded-error';
 import type { StepIntent } from './workflow-run';
@@ -125,10 +125,13 @@ export class StepExecutor {
       return { ...base, targetId, before, after: { version: 1, updatedAt: plannedAt }, input: { ...body, id: targetId } };
     }
     const schema = step.action === 'update' ? updateStepInputSchema : deleteStepInputSchema;
-    const { id, expectedVersion } = parseInput(schema, input, `${step.action} step input`, { workflowId, stepId: step.id });
+    const parsed = parseInput(schema, input, `${step.action} step input`, { workflowId, stepId: step.id }) as { id: string; expectedVersion?: number; strategy?: string };
+    const { id, expectedVersion } = parsed;
     const before = await read(id);
     if (!before) throw new NotFoundError(step.service, id, { operation: step.action });
-    if (expectedVersion !== undefined && expectedVersion !== before.version) {
+    // An update with a strategy is reconciled by the service; otherwise an old version is refused here, before acting.
+    const reconciles = parsed.strategy !== undefined && parsed.strategy !== 'reject';
+    if (expectedVersion !== undefined && expectedVersion !== before.version && !reconciles) {
       throw new ConflictError(`${step.service} '${id}' is at version ${before.version}, not the expected ${expectedVersion}`, before, { context: { operation: step.action } });
     }
     const after = step.action === 'update' ? { version: before.version + 1, updatedAt: plannedAt } : null;
@@ -144,8 +147,11 @@ export class StepExecutor {
         throw new Error('custom steps do not act through a service');
       case 'create':
         return service.create(intent.input, { signal, ...(now ? { now } : {}) });
-      case 'update':
-        return service.update(intent.targetId, (intent.input as { patch: unknown }).patch, { signal, expectedVersion: before?.version, ...(now ? { now } : {}) });
+      case 'update': {
+        const { patch, expectedVersion, strategy, rules } = intent.input as { patch: unknown } & Pick<WriteOptions, 'expectedVersion' | 'strategy' | 'rules'>;
+        const reconcile = strategy && strategy !== 'reject' ? { expectedVersion: expectedVersion ?? before?.version, strategy, ...(rules ? { rules } : {}) } : { expectedVersion: before?.version };
+        return service.update(intent.targetId, patch, { signal, ...reconcile, ...(now ? { now } : {}) });
+      }
       case 'delete':
         return service.delete(intent.targetId, { signal, expectedVersion: before?.version });
     }

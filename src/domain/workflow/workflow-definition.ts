@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requiredText } from '../record';
+import { CONFLICT_STRATEGIES, FIELD_RULES } from '../conflict/resolve-update';
 
 /** The services a workflow step can call. */
 export const STEP_SERVICES = ['personality', 'role', 'agent'] as const;
@@ -97,6 +98,9 @@ export const updateStepInputSchema = z.strictObject({
   id: z.string(),
   patch: z.record(z.string(), z.unknown()),
   expectedVersion: z.number().int().positive().optional(),
+  /** How to reconcile when `expectedVersion` is not current (default reject). */
+  strategy: z.enum(CONFLICT_STRATEGIES).optional(),
+  rules: z.record(z.string(), z.enum(FIELD_RULES)).optional(),
 });
 
 /** The input of a delete step, once its references are resolved. */

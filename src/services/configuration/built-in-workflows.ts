@@ -36,3 +36,30 @@ export function importWorkflow(bundle: Bundle): WorkflowDefinition {
     steps: [...creates('personality', bundle.personalities), ...creates('role', bundle.roles), ...creates('agent', bundle.agents)],
   };
 }
+
+/**
+ * Changes a personality or role and re-resolves every agent built from it, in one workflow: if any agent
+ * cannot be re-resolved, the change is undone with the agents.
+ */
+export function changeWithPropagationWorkflow(
+  kind: 'personality' | 'role',
+  id: string,
+  patch: unknown,
+  options: { expectedVersion?: number; strategy?: string; rules?: Readonly<Record<string, string>> },
+  agents: readonly Agent[],
+): WorkflowDefinition {
+  return {
+    name: `update-${kind}-and-propagate`,
+    steps: [
+      { id: 'change', service: kind, action: 'update', input: { id, patch, ...options } },
+      // Re-resolving stamps whatever the agent is now, so another writer's change to it is no conflict.
+      ...agents.map((agent, i) => ({
+        id: `agent-${i + 1}`,
+        service: 'agent' as const,
+        action: 'update' as const,
+        input: { id: agent.id, patch: {}, strategy: 'last-write-wins' },
+        dependsOn: ['change'],
+      })),
+    ],
+  };
+}

@@ -23,7 +23,9 @@ import { parseInput } from '../../domain/validation/parse-input';
 import { WorkflowStatus, type WorkflowDefinition } from '../../domain/workflow/workflow-definition';
 import type { WorkflowRun } from '../../workflow/workflow-run';
 import { IWorkflowService, type RecoverOptions, type RecoveryReport } from '../../workflow/workflow-service';
-import { cascadeDeletePersonalityWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
+import { cascadeDeletePersonalityWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
+import { changedPaths } from '../../domain/conflict/field-paths';
+import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
 
 /** The output a completed workflow's step produced. */
 function outputOf<T>(run: WorkflowRun, stepId: string): T {
@@ -72,8 +74,8 @@ export class ConfigurationService implements IConfigurationService {
   getAllPersonalities(): Promise<Personality[]> {
     return this.personalities.list();
   }
-  updatePersonality(id: string, patch: PersonalityPatch, options?: UpdateOptions): Promise<Personality> {
-    return this.personalities.update(id, patch, options);
+  async updatePersonality(id: string, patch: PersonalityPatch, options?: UpdateOptions): Promise<Personality> {
+    return (await this.updateRecord('personality', id, patch, options)).record as Personality;
   }
   async deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
     const { cascade, ...guard } = options;
@@ -94,8 +96,8 @@ export class ConfigurationService implements IConfigurationService {
   getAllRoles(): Promise<Role[]> {
     return this.roles.list();
   }
-  updateRole(id: string, patch: RolePatch, options?: UpdateOptions): Promise<Role> {
-    return this.roles.update(id, patch, options);
+  async updateRole(id: string, patch: RolePatch, options?: UpdateOptions): Promise<Role> {
+    return (await this.updateRecord('role', id, patch, options)).record as Role;
   }
   deleteRole(id: string, guard?: VersionGuard): Promise<Role> {
     return this.roles.delete(id, guard);
@@ -117,8 +119,26 @@ export class ConfigurationService implements IConfigurationService {
     return this.agents.delete(id, guard);
   }
 
-  updateRecord(kind: RecordKind, id: string, patch: unknown, options?: UpdateOptions): Promise<ResolvedUpdate<AnyRecord>> {
-    return this.serviceFor(kind).updateResolved(id, patch, options);
+  async updateRecord(kind: RecordKind, id: string, patch: unknown, options: UpdateOptions = {}): Promise<ResolvedUpdate<AnyRecord>> {
+    if (kind === 'agent') return this.serviceFor(kind).updateResolved(id, patch, options);
+    const field = kind === 'personality' ? 'personalityId' : 'roleId';
+    const dependents = (await this.agents.list()).filter((a) => a[field] === id);
+    if (dependents.length === 0) return this.serviceFor(kind).updateResolved(id, patch, options);
+    const before = await this.serviceFor(kind).get(id);
+    const run = await this.completed(await this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents)));
+    const record = outputOf<AnyRecord>(run, 'change');
+    return { record, fields: await this.fieldSources(kind, before, record, patch, options) };
+  }
+
+  /** Where the fields of a propagated change came from (the service worked this out inside the workflow). */
+  private async fieldSources(kind: RecordKind, before: AnyRecord | null, record: AnyRecord, patch: unknown, options: UpdateOptions): Promise<FieldSource[]> {
+    const asRecord = (r: unknown) => r as Record<string, unknown>;
+    if (before && options.strategy && options.strategy !== 'reject' && options.expectedVersion !== undefined && options.expectedVersion !== before.version) {
+      const base = (await this.serviceFor(kind).history(record.id)).find((r) => r.version === options.expectedVersion) ?? null;
+      const resolved = resolveUpdate({ base: base && asRecord(base), current: asRecord(before), patch: asRecord(patch), strategy: options.strategy, ...(options.rules ? { rules: options.rules } : {}) });
+      if (resolved.ok) return resolved.fields;
+    }
+    return [...changedPaths(asRecord(before ?? {}), asRecord(record))].filter((p) => p !== 'version' && p !== 'updatedAt').map((path) => ({ path, source: 'mine' as const }));
   }
   recordHistory(kind: RecordKind, id: string): Promise<AnyRecord[]> {
     return this.serviceFor(kind).history(id);

@@ -5,7 +5,7 @@ import type { ConflictError } from '../../../src/domain/errors/errors';
 import type { ConflictStrategy, FieldRule } from '../../../src/domain/conflict/resolve-update';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
+import { SERVICE_TOKENS, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
 import { loadFixture } from '../../support/fixtures';
 import { readJournal, statusTrail } from '../../support/journals';
 import { snapshotRecords } from '../../support/records-snapshot';
@@ -13,7 +13,11 @@ import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
 import { startWorker, waitForExit, waitForLine } from '../../support/run-worker';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
-import { timedStep } from '../../support/timing';
+import { attachRun, timedStep } from '../../support/timing';
+import { misbehave } from '../../support/service-fakes';
+import { resolutionOf } from '../../../src/domain/prompt/resolution';
+import type { Personality } from '../../../src/domain/personality/personality';
+import type { Role } from '../../../src/domain/role/role';
 
 interface ConflictScenario {
   name: string;
@@ -32,6 +36,7 @@ interface ConsistencyFixture {
   recoveryBoundMs: number;
   conflicts: ConflictScenario[];
   concurrentMerge: { processes: number; updatesEach: number; fields: string[]; expectedVersion: number };
+  propagation: { agents: number; patch: Record<string, unknown>; failAtAgent: number; rolePatch: Record<string, unknown> };
 }
 
 /** The value at a dotted path. */
@@ -184,6 +189,49 @@ describe('Feature: configuration system consistency — no half-made change surv
       expect(history.stdout).to.match(/^VERSION\s+UPDATED\s+NAME/);
       const restore = await runCli([...dir, 'personality', 'restore', 'ada', '--version', '1', '--json']);
       expect(restore.json<{ data: { humor: number; version: number } }>().data).to.deep.include({ humor: 30, version: 5 });
+    });
+  });
+
+  describe('Scenario: a change propagates to every agent built from it', function () {
+    const { agents: count, patch, failAtAgent, rolePatch } = fixture.propagation;
+
+    beforeEach(async function () {
+      const agent = validRecords().agent;
+      const agents = Array.from({ length: count - 1 }, (_, i) => ({ ...agent, id: `member-${i + 1}`, name: `Member ${i + 1}` }));
+      await base.configuration.importBundle({ agents });
+    });
+
+    it(`re-resolves all ${count} agents in the same workflow as the personality change`, async function () {
+      const updated = await timedStep(this, `update a personality used by ${count} agents`, () => base.configuration.updatePersonality('ada', patch as never));
+      expect(updated.version).to.equal(2);
+      const [run] = await base.configuration.listWorkflows();
+      if (run) attachRun(this, run);
+      expect(run?.name).to.equal('update-personality-and-propagate');
+      expect(run?.status).to.equal('COMPLETED');
+      expect(run?.steps).to.have.length(count + 1);
+      const agents = await base.configuration.getAllAgents();
+      expect(agents).to.have.length(count);
+      const personality = await base.configuration.getPersonality('ada');
+      const role = await base.configuration.getRole('reviewer');
+      const expected = resolutionOf(personality as Personality, role as Role);
+      for (const agent of agents) expect(agent.resolution, agent.id).to.deep.equal(expected);
+      expect((await base.configuration.verify()).consistent).to.equal(true);
+
+      await base.configuration.updateRole('reviewer', rolePatch as never);
+      const roleRun = (await base.configuration.listWorkflows())[0];
+      expect(roleRun?.name).to.equal('update-role-and-propagate');
+      expect((await base.configuration.verify()).consistent).to.equal(true);
+    });
+
+    it(`a fault while re-resolving the ${failAtAgent}th agent rolls back the personality and every agent`, async function () {
+      const before = await snapshotRecords(base.configuration);
+      const fake = misbehave(base.container.get(SERVICE_TOKENS.agent) as never, 'update', { kind: 'permanent', code: 'INTERNAL_ERROR', message: 'agent store failed' }, failAtAgent);
+      const env = await createTestContainer({ dataDir: base.dataDir, overrides: [[SERVICE_TOKENS.agent, fake.service]] });
+      const error = (await expect(env.configuration.updatePersonality('ada', patch as never)).to.be.rejected) as AgentcfgError;
+      expect(error.message).to.include('agent store failed').and.to.include('every change was undone');
+      expect(fake.stub.callCount).to.equal(failAtAgent);
+      expect(await snapshotRecords(env.configuration)).to.deep.equal(before);
+      expect((await env.configuration.verify()).consistent).to.equal(true);
     });
   });
 
