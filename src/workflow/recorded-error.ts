@@ -1,6 +1,14 @@
 import { isAgentcfgError } from '../domain/errors/agentcfg-error';
 import type { RecordedError } from './workflow-run';
 
+/** The record a CONFLICT carries, found along the cause chain (steps wrap the service's error). */
+function conflictingRecord(error: unknown): unknown {
+  for (let e = error; e !== undefined && e !== null; e = (e as Error).cause) {
+    if (typeof e === 'object' && 'current' in e) return JSON.parse(JSON.stringify((e as { current: unknown }).current ?? null)) as unknown;
+  }
+  return undefined;
+}
+
 /** The messages of an error's cause chain, outermost first (bounded, in case of a cycle). */
 function causeChain(error: unknown): string[] {
   const messages: string[] = [];
@@ -15,7 +23,8 @@ export function recordError(error: unknown): RecordedError {
   const causes = causeChain(error);
   if (isAgentcfgError(error)) {
     const context = JSON.parse(JSON.stringify(error.context)) as Record<string, unknown>;
-    return { code: error.code, message: error.message, details: error.details, context, causes };
+    const current = conflictingRecord(error);
+    return { code: error.code, message: error.message, details: error.details, context, causes, ...(current === undefined ? {} : { current }) };
   }
   return { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error), details: [], context: {}, causes };
 }

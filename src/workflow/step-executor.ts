@@ -129,9 +129,8 @@ export class StepExecutor {
     const { id, expectedVersion } = parsed;
     const before = await read(id);
     if (!before) throw new NotFoundError(step.service, id, { operation: step.action });
-    // An update with a strategy is reconciled by the service; otherwise an old version is refused here, before acting.
-    const reconciles = parsed.strategy !== undefined && parsed.strategy !== 'reject';
-    if (expectedVersion !== undefined && expectedVersion !== before.version && !reconciles) {
+    // An update against an old version is the service's to reconcile (or refuse, naming the fields); a delete's is refused here.
+    if (step.action === 'delete' && expectedVersion !== undefined && expectedVersion !== before.version) {
       throw new ConflictError(`${step.service} '${id}' is at version ${before.version}, not the expected ${expectedVersion}`, before, { context: { operation: step.action } });
     }
     const after = step.action === 'update' ? { version: before.version + 1, updatedAt: plannedAt } : null;
@@ -149,7 +148,7 @@ export class StepExecutor {
         return service.create(intent.input, { signal, ...(now ? { now } : {}) });
       case 'update': {
         const { patch, expectedVersion, strategy, rules } = intent.input as { patch: unknown } & Pick<WriteOptions, 'expectedVersion' | 'strategy' | 'rules'>;
-        const reconcile = strategy && strategy !== 'reject' ? { expectedVersion: expectedVersion ?? before?.version, strategy, ...(rules ? { rules } : {}) } : { expectedVersion: before?.version };
+        const reconcile = { expectedVersion: expectedVersion ?? before?.version, ...(strategy ? { strategy } : {}), ...(rules ? { rules } : {}) };
         return service.update(intent.targetId, patch, { signal, ...reconcile, ...(now ? { now } : {}) });
       }
       case 'delete':

@@ -10,6 +10,8 @@ export interface RecordedError {
   context: Record<string, unknown>;
   /** Messages of the causes, outermost first. */
   causes?: string[];
+  /** The record as it is now, for a CONFLICT. */
+  current?: unknown;
 }
 
 /** One step of a workflow run, as its journal tells it. */

@@ -18,7 +18,7 @@ import { IConsistencyService, type RepairOptions, type RepairReport, type Verify
 import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
 import { AgentcfgError } from '../../domain/errors/agentcfg-error';
 import type { ErrorCode } from '../../domain/errors/error-code';
-import { ValidationError } from '../../domain/errors/errors';
+import { ConflictError, ValidationError } from '../../domain/errors/errors';
 import { parseInput } from '../../domain/validation/parse-input';
 import { WorkflowStatus, type WorkflowDefinition } from '../../domain/workflow/workflow-definition';
 import type { WorkflowRun } from '../../workflow/workflow-run';
@@ -208,10 +208,11 @@ export class ConfigurationService implements IConfigurationService {
     if (run.status === WorkflowStatus.COMPLETED) return run;
     const cause = run.error ?? { code: 'INTERNAL_ERROR', message: 'unknown failure', details: [], context: {} };
     const undone = run.status === WorkflowStatus.COMPENSATED ? 'every change was undone' : `could not undo steps ${run.unresolved.join(', ')}`;
-    throw new AgentcfgError(cause.code as ErrorCode, `workflow ${run.name} (${run.id}) ${run.status}: ${cause.message}; ${undone}`, {
-      details: cause.details,
-      context: { ...cause.context, workflowId: run.id, workflowStatus: run.status, unresolved: run.unresolved },
-    });
+    const message = `workflow ${run.name} (${run.id}) ${run.status}: ${cause.message}; ${undone}`;
+    const options = { details: cause.details, context: { ...cause.context, workflowId: run.id, workflowStatus: run.status, unresolved: run.unresolved } };
+    // A conflict keeps carrying the current record, as it does outside a workflow.
+    if (cause.code === 'CONFLICT') throw new ConflictError(message, cause.current, options);
+    throw new AgentcfgError(cause.code as ErrorCode, message, options);
   }
 
   async summary(): Promise<ConfigurationSummary> {

@@ -120,8 +120,10 @@ for (const { name, run } of transports) {
       expect(oneDocument(stale).error?.message).to.include('version 2');
       const plain = await cli(['personality', 'update', 'ada', '--file', '-'], '{"humor":50}');
       expect(plain.stdout).to.include("Updated personality 'ada' to version 3");
+      const agentVersion = (oneDocument(await cli(['agent', 'get', 'ada-reviewer', '--json'])).data as { version: number }).version;
+      expect(agentVersion, 'each personality change re-resolved the agent').to.equal(3);
       const unknownModel = await cli(['agent', 'update', 'ada-reviewer', '--file', '-', '--json'], '{"modelConfig":{"modelId":"gpt-next"}}');
-      expect(oneDocument(unknownModel).data).to.deep.include({ version: 2 });
+      expect(oneDocument(unknownModel).data).to.deep.include({ version: agentVersion + 1 });
       expect(unknownModel.stderr).to.include("warning: model 'gpt-next' is not in the catalogue");
       await cli(['agent', 'update', 'ada-reviewer', '--file', '-'], '{"modelConfig":{"modelId":"gpt-4o"}}');
     });
@@ -151,7 +153,8 @@ for (const { name, run } of transports) {
       expect(template.code).to.equal(6);
       expect(template.stderr).to.include('template');
       expect((await cli(['agent', 'delete', 'ada-reviewer', '--expected-version', '9'])).code).to.equal(5);
-      const agent = await cli(['agent', 'delete', 'ada-reviewer', '--expected-version', '3']);
+      const current = (oneDocument(await cli(['agent', 'get', 'ada-reviewer', '--json'])).data as { version: number }).version;
+      const agent = await cli(['agent', 'delete', 'ada-reviewer', '--expected-version', String(current)]);
       expect(agent.stdout).to.include("Deleted agent 'ada-reviewer'");
       expect((await cli(['role', 'delete', 'reviewer', '--json'])).code).to.equal(0);
       expect((await cli(['role', 'delete', 'reviewer'])).code).to.equal(4);

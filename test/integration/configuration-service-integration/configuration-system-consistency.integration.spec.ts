@@ -6,6 +6,7 @@ import type { ConflictStrategy, FieldRule } from '../../../src/domain/conflict/r
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SERVICE_TOKENS, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
+import { IRoleService } from '../../../src/services/role/role-service';
 import { loadFixture } from '../../support/fixtures';
 import { readJournal, statusTrail } from '../../support/journals';
 import { snapshotRecords } from '../../support/records-snapshot';
@@ -290,7 +291,8 @@ describe('Feature: configuration system consistency — no half-made change surv
       const agent = await base.configuration.getAgent('ada-reviewer');
       expect(agent?.resolution).to.deep.include({ personalityVersion: 1, roleVersion: 1 });
       expect((await base.configuration.verify()).consistent).to.equal(true);
-      await base.configuration.updateRole('reviewer', { systemPrompt: 'You review everything twice.' });
+      // A change that bypasses the configuration service (and so its propagation) leaves the agent stale.
+      await base.container.get<IRoleService>(IRoleService).update('reviewer', { systemPrompt: 'You review everything twice.' });
       const report = await base.configuration.verify();
       expect(report.findings.map((f) => f.code)).to.deep.equal(['STALE_RESOLUTION']);
       const repaired = await base.configuration.repair();
