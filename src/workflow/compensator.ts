@@ -4,7 +4,7 @@ import type { StepService } from '../domain/workflow/workflow-definition';
 import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
 import { recordError } from './recorded-error';
 import type { StepServices } from './step-executor';
-import type { StepIntent } from './workflow-run';
+import type { Compensation } from './workflow-run';
 
 /** Where compensation appends what it does. */
 export interface CompensationJournal {
@@ -30,7 +30,7 @@ export class Compensator {
   ) {}
 
   /** Undoes `intents` in the order given; custom steps through `customUndo` (absent after a restart: they fail). */
-  async compensate(intents: readonly StepIntent[], journal: CompensationJournal, customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()): Promise<CompensationResult> {
+  async compensate(intents: readonly Compensation[], journal: CompensationJournal, customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()): Promise<CompensationResult> {
     const compensated: string[] = [];
     for (const [index, intent] of intents.entries()) {
       let policyLog: Promise<unknown> = Promise.resolve();
@@ -38,11 +38,16 @@ export class Compensator {
         policyLog = policyLog.then(() => journal.append('step.policy', { stepId: intent.stepId, event, compensation: true }));
       };
       try {
+        if (intent.notWritten && intent.service !== 'custom') {
+          await journal.append('compensation.completed', { stepId: intent.stepId, outcome: 'not-applied' });
+          compensated.push(intent.stepId);
+          continue;
+        }
         const outcome = intent.service === 'custom' ? await this.undoCustom(intent, customUndo) : await this.policies.execute(
           intent.service,
           (signal) =>
             this.services[intent.service as StepService].revert(
-              { id: intent.targetId, before: intent.before as AnyRecord | null, after: intent.after },
+              { id: intent.targetId, before: intent.before as AnyRecord | null, after: intent.after && (intent.output === undefined ? intent.after : { ...intent.after, record: intent.output as AnyRecord }) },
               { signal },
             ),
           { compensation: true, onEvent },
@@ -59,7 +64,7 @@ export class Compensator {
     return { compensated, unresolved: [] };
   }
 
-  private async undoCustom(intent: StepIntent, customUndo: ReadonlyMap<string, () => Promise<void>>): Promise<string> {
+  private async undoCustom(intent: Compensation, customUndo: ReadonlyMap<string, () => Promise<void>>): Promise<string> {
     const undo = customUndo.get(intent.stepId);
     if (!undo) {
       throw new AgentcfgError('INTERNAL_ERROR', `custom step '${intent.stepId}' cannot be undone by recovery: its code ran in a process that stopped`, {

@@ -27,6 +27,8 @@ export type StepServices = Record<StepService, IRecordService<AnyRecord, unknown
 interface Progress {
   attempts: number;
   policyLog: Promise<unknown>;
+  /** An attempt timed out: its write may still have happened. */
+  timedOut?: boolean;
 }
 
 /** A value as JSON keeps it (functions and undefined dropped), for the journal. */
@@ -47,30 +49,31 @@ export class StepExecutor {
   ) {}
 
   /** Runs the step; returns its frozen output, or throws an error that names the workflow, step and attempt. */
-  async execute(workflowId: string, step: WorkflowStep, outputs: ReadonlyMap<string, unknown>, journal: StepJournal, onIntent: (intent: StepIntent) => void): Promise<unknown> {
+  async execute(workflowId: string, step: WorkflowStep, outputs: ReadonlyMap<string, unknown>, journal: StepJournal): Promise<unknown> {
     const started = Date.now();
-    const progress = { attempts: 0, policyLog: Promise.resolve() as Promise<unknown> };
+    const progress: Progress = { attempts: 0, policyLog: Promise.resolve() };
     try {
       const input = deepFreeze(resolveReferences(step.input, outputs, step.id));
       const output = isCustomStep(step)
-        ? await this.executeCustom(step, input, journal, onIntent, progress)
-        : await this.executeOnService(workflowId, step, input, journal, onIntent, progress);
+        ? await this.executeCustom(step, input, journal, progress)
+        : await this.executeOnService(workflowId, step, input, journal, progress);
       await progress.policyLog;
       await journal.append('step.completed', { stepId: step.id, output: jsonSafe(output), attempts: progress.attempts, durationMs: Date.now() - started });
       return output;
     } catch (error) {
       const failure = this.withContext(error, workflowId, step, progress.attempts);
       await progress.policyLog;
-      await journal.append('step.failed', { stepId: step.id, error: recordError(failure), attempts: progress.attempts, durationMs: Date.now() - started });
+      // Without a timeout every failure happened before the write (services write last, under the lock).
+      const notWritten = !progress.timedOut;
+      await journal.append('step.failed', { stepId: step.id, error: recordError(failure), attempts: progress.attempts, durationMs: Date.now() - started, notWritten });
       throw failure;
     }
   }
 
   /** A custom step runs its own code once; its undo is its own `compensate`. */
-  private async executeCustom(step: CustomStep, input: unknown, journal: StepJournal, onIntent: (intent: StepIntent) => void, progress: Progress): Promise<unknown> {
+  private async executeCustom(step: CustomStep, input: unknown, journal: StepJournal, progress: Progress): Promise<unknown> {
     const intent: StepIntent = { stepId: step.id, service: 'custom', action: 'custom', targetId: step.id, before: null, after: null, input: jsonSafe(input) };
     await journal.append('step.intent', intent as unknown as Record<string, unknown>);
-    onIntent(intent);
     progress.attempts = 1;
     return deepFreeze(await step.custom.run(input));
   }
@@ -80,18 +83,16 @@ export class StepExecutor {
     step: RecordStep,
     input: unknown,
     journal: StepJournal,
-    onIntent: (intent: StepIntent) => void,
     progress: Progress,
   ): Promise<AnyRecord> {
     // Only a call that timed out may still write behind our back; every other failure happens before the write.
     let mayHaveWritten = false;
     const onEvent = (event: PolicyEvent) => {
-      if (event.kind === 'timeout') mayHaveWritten = true;
+      if (event.kind === 'timeout') mayHaveWritten = progress.timedOut = true;
       progress.policyLog = progress.policyLog.then(() => journal.append('step.policy', { stepId: step.id, event }));
     };
     const intent = deepFreeze(await this.plan(workflowId, step, input));
     await journal.append('step.intent', intent as unknown as Record<string, unknown>);
-    onIntent(intent);
     const output = await this.policies.execute(
       step.service,
       async (signal) => {

@@ -17,7 +17,7 @@ import { preflight } from './preflight';
 import { recordError } from './recorded-error';
 import { StepExecutor, type StepServices } from './step-executor';
 import type { WorkflowJournal } from './workflow-journal';
-import { pendingCompensations, replayJournal, type StepIntent, type WorkflowRun } from './workflow-run';
+import { pendingCompensations, replayJournal, type Compensation, type WorkflowRun } from './workflow-run';
 import type { IWorkflowService, RecoverOptions, RecoveryReport } from './workflow-service';
 
 /** The definition as the journal keeps it: custom steps' code cannot be stored, only their ids and inputs. */
@@ -62,14 +62,15 @@ export class WorkflowEngine implements IWorkflowService {
         definition: jsonDefinition(definition),
       });
       await this.setStatus(journal, id, WorkflowStatus.RUNNING);
-      const intents: StepIntent[] = [];
       const customUndo = new Map<string, () => Promise<void>>();
-      const failure = await this.runSteps(id, order, journal, intents, customUndo);
+      const failure = await this.runSteps(id, order, journal, customUndo);
       if (failure === undefined) {
         await this.setStatus(journal, id, WorkflowStatus.COMPLETED);
       } else {
         await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error: recordError(failure) });
-        await this.finishCompensation(journal, id, [...intents].reverse(), customUndo);
+        // Undo from what the journal says, exactly as recovery would after a crash.
+        const written = await this.store.read(id);
+        await this.finishCompensation(journal, id, pendingCompensations(written?.entries ?? []), customUndo);
       }
     } finally {
       await journal.close();
@@ -107,13 +108,12 @@ export class WorkflowEngine implements IWorkflowService {
     id: string,
     order: WorkflowStep[],
     journal: WorkflowJournal,
-    intents: StepIntent[],
     customUndo: Map<string, () => Promise<void>>,
   ): Promise<unknown> {
     const outputs = new Map<string, unknown>();
     for (const step of order) {
       try {
-        const output = await this.executor.execute(id, step, outputs, journal, (intent) => intents.push(intent));
+        const output = await this.executor.execute(id, step, outputs, journal);
         outputs.set(step.id, output);
         if (isCustomStep(step)) customUndo.set(step.id, () => step.custom.compensate(output));
       } catch (error) {
@@ -154,7 +154,7 @@ export class WorkflowEngine implements IWorkflowService {
     }
   }
 
-  private async finishCompensation(journal: WorkflowJournal, id: string, intents: StepIntent[], customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()) {
+  private async finishCompensation(journal: WorkflowJournal, id: string, intents: Compensation[], customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()) {
     const result = await this.compensator.compensate(intents, journal, customUndo);
     if (result.unresolved.length > 0) {
       await this.setStatus(journal, id, WorkflowStatus.FAILED, { unresolved: result.unresolved });

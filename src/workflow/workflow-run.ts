@@ -126,11 +126,26 @@ export function replayJournal(id: string, entries: readonly JournalEntry[], torn
   return run;
 }
 
-/** The intents of steps that may have changed a record and are not undone yet, newest first: the undo order. */
-export function pendingCompensations(entries: readonly JournalEntry[]): StepIntent[] {
+/** What is known of how a step ended: its output, or that it failed before writing anything. */
+export interface StepOutcome {
+  output?: unknown;
+  /** The step failed without any attempt timing out, so nothing was written. */
+  notWritten?: boolean;
+}
+
+/** A step to undo: its intent and, when the journal says, how it ended. */
+export type Compensation = StepIntent & StepOutcome;
+
+/** The steps that may have changed a record and are not undone yet, newest first: the undo order. */
+export function pendingCompensations(entries: readonly JournalEntry[]): Compensation[] {
   const undone = new Set(entries.filter((e) => e.event === 'compensation.completed').map((e) => e.data.stepId));
+  const outcomes = new Map<unknown, StepOutcome>();
+  for (const e of entries) {
+    if (e.event === 'step.completed') outcomes.set(e.data.stepId, { output: e.data.output });
+    if (e.event === 'step.failed' && e.data.notWritten === true) outcomes.set(e.data.stepId, { notWritten: true });
+  }
   return entries
     .filter((e) => e.event === 'step.intent' && !undone.has(e.data.stepId))
-    .map((e) => e.data as unknown as StepIntent)
+    .map((e) => ({ ...(e.data as unknown as StepIntent), ...outcomes.get(e.data.stepId) }))
     .reverse();
 }

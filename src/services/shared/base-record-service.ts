@@ -152,8 +152,13 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
       const { items } = await tx.read(this.kind);
       const current = items.find((r) => r.id === change.id) ?? null;
       if (isDeepStrictEqual(current, change.before)) return 'already-reverted';
+      const { after } = change;
       const isOurChange =
-        change.after === null ? current === null : current?.version === change.after.version && current.updatedAt === change.after.updatedAt;
+        after === null
+          ? current === null
+          : after.record !== undefined
+            ? isDeepStrictEqual(current, after.record)
+            : current?.version === after.version && current.updatedAt === after.updatedAt;
       if (!isOurChange) {
         throw new ConflictError(`${this.kind} '${change.id}' was changed by someone else since; it was left as it is`, current, {
           context: { ...this.context('revert'), id: change.id },

@@ -25,13 +25,13 @@ export type VersionGuard = Pick<WriteOptions, 'expectedVersion'>;
 
 /**
  * A change a workflow made to one record, enough to undo it: the record before, and how the record looks
- * right after the change (absent, or its version and updatedAt), so the undo can tell whether the change
- * happened at all and whether anyone changed the record since.
+ * right after the change (absent; or the whole record when the step reported it, else its version and
+ * updatedAt), so the undo can tell whether the change happened at all and whether anyone changed it since.
  */
 export interface RecordChange<TRecord> {
   id: string;
   before: TRecord | null;
-  after: { version: number; updatedAt: string } | null;
+  after: { version: number; updatedAt: string; record?: TRecord } | null;
 }
 
 /** What an undo found and did. */
