@@ -13,6 +13,7 @@ import { agentCommands, personalityCommands, roleCommands } from './record-kinds
 import { addCreateWithCommand, exportCommand, importCommand } from './bundle-commands';
 import { workflowCommands } from './workflow-commands';
 import { repairCommand, verifyCommand } from './consistency-commands';
+import { watchCommand } from './watch-command';
 
 function packageVersion(): string {
   // dist/cli and src/cli both sit two levels below package.json.
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   program.addCommand(exportCommand(io, result));
   program.addCommand(verifyCommand(io, result));
   program.addCommand(repairCommand(io, result));
+  program.addCommand(watchCommand(io, result));
 
   const configure = (command: Command): void => {
     command

@@ -11,17 +11,20 @@ import { resilienceModule } from '../resilience/resilience-module';
 import type { ResilienceOverrides } from '../resilience/service-policies';
 import { workflowModule } from '../workflow/workflow-module';
 import { consistencyModule } from '../services/consistency/consistency-module';
+import { eventsModule } from '../services/events/events-module';
 
 /** What a container needs to know: the data folder, and optionally a logger and lock timings. */
 export interface ContainerOptions extends StorageOptions {
   logger?: ILogger;
   /** Retry, breaker and timeout settings over the defaults. */
   resilience?: ResilienceOverrides;
+  /** How often change listeners look for other processes' changes (default 250 ms). */
+  changePollMs?: number;
 }
 
 /** Builds the one container of an agentcfg instance from the feature modules. */
 export function createContainer(options: ContainerOptions): Container {
-  const { logger, resilience, ...storage } = options;
+  const { logger, resilience, changePollMs: _poll, ...storage } = options;
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(
     new ContainerModule(({ bind }) => {
@@ -34,6 +37,7 @@ export function createContainer(options: ContainerOptions): Container {
     resilienceModule(resilience),
     workflowModule,
     consistencyModule,
+    eventsModule(options.changePollMs),
     configurationModule,
   );
   return container;

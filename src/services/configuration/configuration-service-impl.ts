@@ -14,6 +14,7 @@ import type { RecordKind } from '../../domain/record';
 import type { AnyRecord } from '../../domain/records';
 import type { ConfigurationSummary, DeletePersonalityOptions, IConfigurationService, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
+import { IChangeFeed, type ChangeListener, type Disposable } from '../events/change-feed';
 import { IConsistencyService, type RepairOptions, type RepairReport, type VerifyReport } from '../consistency/consistency-service';
 import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
 import { AgentcfgError } from '../../domain/errors/agentcfg-error';
@@ -45,7 +46,25 @@ export class ConfigurationService implements IConfigurationService {
     @inject(IAgentService) private readonly agents: IAgentService,
     @inject(IWorkflowService) private readonly workflows: IWorkflowService,
     @inject(IConsistencyService) private readonly consistency: IConsistencyService,
+    @inject(IChangeFeed) private readonly feed: IChangeFeed,
   ) {}
+
+  onDidChangePersonality(listener: ChangeListener): Disposable {
+    return this.feed.subscribe('personality', listener);
+  }
+  onDidChangeRole(listener: ChangeListener): Disposable {
+    return this.feed.subscribe('role', listener);
+  }
+  onDidChangeAgent(listener: ChangeListener): Disposable {
+    return this.feed.subscribe('agent', listener);
+  }
+
+  /** A change made here is announced to this process's listeners at once, without waiting for the next look. */
+  private async changed<T>(change: Promise<T>): Promise<T> {
+    const result = await change;
+    await this.feed.check();
+    return result;
+  }
 
   verify(): Promise<VerifyReport> {
     return this.consistency.verify();
@@ -66,7 +85,7 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   createPersonality(input: PersonalityInput): Promise<Personality> {
-    return this.personalities.create(input);
+    return this.changed(this.personalities.create(input));
   }
   getPersonality(id: string): Promise<Personality | null> {
     return this.personalities.get(id);
@@ -79,16 +98,16 @@ export class ConfigurationService implements IConfigurationService {
   }
   async deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
     const { cascade, ...guard } = options;
-    if (!cascade) return this.personalities.delete(id, guard);
+    if (!cascade) return this.changed(this.personalities.delete(id, guard));
     const personality = await this.personalities.get(id);
     if (!personality) throw new NotFoundError('personality', id, { service: 'configuration', operation: 'deletePersonality' });
     const users = (await this.agents.list()).filter((a) => a.personalityId === id);
-    await this.completed(await this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion)));
+    await this.completed(await this.changed(this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion))));
     return personality;
   }
 
   createRole(input: RoleInput): Promise<Role> {
-    return this.roles.create(input);
+    return this.changed(this.roles.create(input));
   }
   getRole(id: string): Promise<Role | null> {
     return this.roles.get(id);
@@ -100,11 +119,11 @@ export class ConfigurationService implements IConfigurationService {
     return (await this.updateRecord('role', id, patch, options)).record as Role;
   }
   deleteRole(id: string, guard?: VersionGuard): Promise<Role> {
-    return this.roles.delete(id, guard);
+    return this.changed(this.roles.delete(id, guard));
   }
 
   createAgent(input: AgentInput): Promise<Agent> {
-    return this.agents.create(input);
+    return this.changed(this.agents.create(input));
   }
   getAgent(id: string): Promise<Agent | null> {
     return this.agents.get(id);
@@ -113,19 +132,19 @@ export class ConfigurationService implements IConfigurationService {
     return this.agents.list();
   }
   updateAgent(id: string, patch: AgentPatch, options?: UpdateOptions): Promise<Agent> {
-    return this.agents.update(id, patch, options);
+    return this.changed(this.agents.update(id, patch, options));
   }
   deleteAgent(id: string, guard?: VersionGuard): Promise<Agent> {
-    return this.agents.delete(id, guard);
+    return this.changed(this.agents.delete(id, guard));
   }
 
   async updateRecord(kind: RecordKind, id: string, patch: unknown, options: UpdateOptions = {}): Promise<ResolvedUpdate<AnyRecord>> {
-    if (kind === 'agent') return this.serviceFor(kind).updateResolved(id, patch, options);
+    if (kind === 'agent') return this.changed(this.serviceFor(kind).updateResolved(id, patch, options));
     const field = kind === 'personality' ? 'personalityId' : 'roleId';
     const dependents = (await this.agents.list()).filter((a) => a[field] === id);
-    if (dependents.length === 0) return this.serviceFor(kind).updateResolved(id, patch, options);
+    if (dependents.length === 0) return this.changed(this.serviceFor(kind).updateResolved(id, patch, options));
     const before = await this.serviceFor(kind).get(id);
-    const run = await this.completed(await this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents)));
+    const run = await this.completed(await this.changed(this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents))));
     const record = outputOf<AnyRecord>(run, 'change');
     return { record, fields: await this.fieldSources(kind, before, record, patch, options) };
   }
@@ -144,7 +163,7 @@ export class ConfigurationService implements IConfigurationService {
     return this.serviceFor(kind).history(id);
   }
   restoreRecord(kind: RecordKind, id: string, version: number): Promise<AnyRecord> {
-    return this.serviceFor(kind).restore(id, version);
+    return this.changed(this.serviceFor(kind).restore(id, version));
   }
 
   private serviceFor(kind: RecordKind): IRecordService<AnyRecord, unknown, unknown> {
@@ -163,7 +182,7 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   runWorkflow(definition: unknown): Promise<WorkflowRun> {
-    return this.workflows.run(definition as WorkflowDefinition);
+    return this.changed(this.workflows.run(definition as WorkflowDefinition));
   }
   getWorkflow(id: string): Promise<WorkflowRun | null> {
     return this.workflows.get(id);
@@ -177,7 +196,7 @@ export class ConfigurationService implements IConfigurationService {
 
   async createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>> {
     const parsed = parseInput(agentWithDependenciesSchema, request, 'agent with dependencies', { service: 'configuration', operation: 'createAgentWithDependencies' });
-    const workflow = await this.completed(await this.workflows.run(createAgentWithDependenciesWorkflow(parsed)));
+    const workflow = await this.completed(await this.changed(this.workflows.run(createAgentWithDependenciesWorkflow(parsed))));
     const agent = outputOf<Agent>(workflow, 'agent');
     const [personality, role] = await Promise.all([this.personalities.get(agent.personalityId), this.roles.get(agent.roleId)]);
     return { result: { agent, personality: personality as Personality, role: role as Role }, workflow };
@@ -189,7 +208,7 @@ export class ConfigurationService implements IConfigurationService {
     if (result.personalities + result.roles + result.agents === 0) {
       throw new ValidationError('the bundle holds no records to import', [{ path: '', message: 'no personalities, roles or agents' }]);
     }
-    return { result, workflow: await this.completed(await this.workflows.run(importWorkflow(parsed))) };
+    return { result, workflow: await this.completed(await this.changed(this.workflows.run(importWorkflow(parsed)))) };
   }
 
   async exportBundle(): Promise<Bundle> {

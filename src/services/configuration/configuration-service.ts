@@ -7,6 +7,7 @@ import type { WorkflowRun } from '../../workflow/workflow-run';
 import type { RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
 import type { ResolvedUpdate, VersionGuard, WriteOptions } from '../shared/record-service';
 import type { RecordKind } from '../../domain/record';
+import type { ChangeListener, Disposable } from '../events/change-feed';
 import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import type { AnyRecord } from '../../domain/records';
 
@@ -79,6 +80,13 @@ export interface IConfigurationService {
   verify(): Promise<VerifyReport>;
   /** Reconciles what verify finds; dangling agents are only reported unless `pruneDangling`. */
   repair(options?: RepairOptions): Promise<RepairReport>;
+
+  /** Change events of personalities, made here or by another process using the same folder. */
+  onDidChangePersonality(listener: ChangeListener): Disposable;
+  /** Change events of roles. */
+  onDidChangeRole(listener: ChangeListener): Disposable;
+  /** Change events of agents. */
+  onDidChangeAgent(listener: ChangeListener): Disposable;
 
   /** The agent's effective system prompt and the records it comes from; NOT_FOUND if any is missing. */
   resolveAgent(id: string): Promise<ResolvedAgent>;

@@ -11,7 +11,9 @@ import { loadFixture } from '../../support/fixtures';
 import { readJournal, statusTrail } from '../../support/journals';
 import { snapshotRecords } from '../../support/records-snapshot';
 import { validRecords } from '../../support/records';
-import { runCli } from '../../support/run-cli';
+import { CLI_BIN, runCli } from '../../support/run-cli';
+import { spawn } from 'node:child_process';
+import type { ChangeEvent } from '../../../src/services/events/change-feed';
 import { startWorker, waitForExit, waitForLine } from '../../support/run-worker';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 import { attachRun, timedStep } from '../../support/timing';
@@ -233,6 +235,40 @@ describe('Feature: configuration system consistency — no half-made change surv
       expect(fake.stub.callCount).to.equal(failAtAgent);
       expect(await snapshotRecords(env.configuration)).to.deep.equal(before);
       expect((await env.configuration.verify()).consistent).to.equal(true);
+    });
+  });
+
+  describe('Scenario: changes are seen across processes', function () {
+    it('emits typed change events with revisions for changes made here', async function () {
+      const events: ChangeEvent[] = [];
+      const subscriptions = [
+        base.configuration.onDidChangePersonality((e) => events.push(e)),
+        base.configuration.onDidChangeAgent((e) => events.push(e)),
+      ];
+      await base.configuration.updatePersonality('ada', { humor: 1 });
+      await base.configuration.createRole({ ...validRecords().role, id: 'quiet' });
+      subscriptions.forEach((s) => s.dispose());
+      await base.configuration.updatePersonality('ada', { humor: 2 });
+      const revision = (kind: 'personality' | 'agent') => events.find((e) => e.kind === kind)?.revision ?? 0;
+      expect(events).to.deep.equal([
+        { kind: 'personality', id: 'ada', change: 'updated', version: 2, revision: revision('personality') },
+        { kind: 'agent', id: 'ada-reviewer', change: 'updated', version: 2, revision: revision('agent') },
+      ]);
+      expect(revision('personality')).to.be.greaterThan(1);
+    });
+
+    it("a second process sees the first's change on its next read, and `watch` reports it", async function () {
+      const watch = spawn(process.execPath, [CLI_BIN, '--dir', base.dataDir, 'watch', '--json', '--count', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = waitForExit(watch);
+      await waitForLine(watch, '{"ok":true,"data":{"watching"');
+      const child = startWorker('update-worker', [base.dataDir, 'ada', 'w', '1']);
+      expect((await waitForExit(child)).code).to.equal(0);
+      expect((await base.configuration.getPersonality('ada'))?.customInstructions, 'no stale cache in this process').to.include('w1');
+      const { code, stdout } = await timedStep(this, 'watch sees the other process', () => exited);
+      expect(code).to.equal(0);
+      const events = stdout.trim().split('\n').slice(1).map((l) => (JSON.parse(l) as { data: ChangeEvent }).data);
+      expect(events.map((e) => `${e.kind}:${e.id}:${e.change}`)).to.deep.equal(['personality:ada:updated', 'agent:ada-reviewer:updated']);
+      expect(events[0]?.version).to.equal(2);
     });
   });
 
