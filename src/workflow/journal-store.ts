@@ -63,10 +63,8 @@ export class JournalStore {
 
   /** Ids of workflows whose live-lock is still on disk: running now, or left behind by a killed process. */
   async listLocked(): Promise<string[]> {
-    return (await this.list().then(async (ids) => {
-      const names = new Set(await fsp.readdir(this.dir).catch(() => [] as string[]));
-      return ids.filter((id) => names.has(`${id}${JOURNAL_SUFFIX}.lock`));
-    }));
+    const names = new Set(await fsp.readdir(this.dir).catch(() => [] as string[]));
+    return (await this.list()).filter((id) => names.has(`${id}${JOURNAL_SUFFIX}.lock`));
   }
 
   /** The lock a workflow holds while it runs; `timeoutMs` 0 means "only if free now". */
