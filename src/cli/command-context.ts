@@ -3,6 +3,7 @@ import type { IConfigurationService } from '../services/configuration/configurat
 import type { CliIO } from './cli-io';
 import { Output, toCliError } from './output';
 import { openConfiguration } from './session';
+import { principalFrom } from './principal';
 
 /** What a command's action gets: the output, the IO seam, and the opened configuration. */
 export interface CommandContext {
@@ -18,6 +19,8 @@ export interface CommandContext {
 export interface GlobalOptions {
   dir?: string;
   json?: boolean;
+  actor?: string;
+  as?: string;
 }
 
 /** Holds the exit code the action chose, since commander's actions return nothing. */
@@ -39,12 +42,13 @@ export function action<A extends unknown[]>(
     const globals = command.optsWithGlobals<GlobalOptions>();
     const output = new Output(io, globals.json === true);
     let opened: Promise<IConfigurationService> | undefined;
+    const open = (initialize: boolean) => openConfiguration(globals.dir, io, { initialize, principal: principalFrom(globals, io) });
     const ctx: CommandContext = {
       io,
       output,
       dir: globals.dir,
-      configuration: () => (opened ??= openConfiguration(globals.dir, io)),
-      configurationAsIs: () => (opened ??= openConfiguration(globals.dir, io, { initialize: false })),
+      configuration: () => (opened ??= open(true)),
+      configurationAsIs: () => (opened ??= open(false)),
     };
     try {
       result.exitCode = await work(ctx, ...(args.slice(0, -1) as A));

@@ -5,17 +5,17 @@ import { action, type CommandResult } from './command-context';
 import { ExitCode } from './exit-codes';
 
 function formatFindings(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `  ${f.severity.toUpperCase()} ${f.code}: ${f.message} [${f.records.map((r) => `${r.kind}:${r.id}`).join(', ')}]`);
+  return findings.map((f) => `  ${f.severity.toUpperCase()} ${f.code}: ${f.message} [${f.records.map((r) => `${r.kind}:${r.id}`).join(', ')}${f.line === undefined ? '' : ` line ${f.line}`}]`);
 }
 
 /** `verify`: checks across service boundaries; exit 0 when consistent, 10 when not. */
 export function verifyCommand(io: CliIO, result: CommandResult): Command {
   return new Command('verify')
-    .description('check files, references, agent resolutions and workflows across services (changes nothing); exit 10 when inconsistent')
+    .description('check files, references, agent resolutions, workflows and the audit chain across services (changes nothing); exit 10 when inconsistent')
     .action(
       action(io, result, async (ctx) => {
         const report = await (await ctx.configurationAsIs()).verify();
-        const summary = `${report.checked.personalities} personalities, ${report.checked.roles} roles, ${report.checked.agents} agents, ${report.checked.workflows} workflows`;
+        const summary = `${report.checked.personalities} personalities, ${report.checked.roles} roles, ${report.checked.agents} agents, ${report.checked.workflows} workflows, ${report.checked.auditEntries} audit entries`;
         if (report.consistent) return ctx.output.success(report, () => `Consistent: checked ${summary}.`);
         if (ctx.output.json) {
           ctx.output.failure({

@@ -14,6 +14,7 @@ import { addCreateWithCommand, exportCommand, importCommand } from './bundle-com
 import { workflowCommands } from './workflow-commands';
 import { repairCommand, verifyCommand } from './consistency-commands';
 import { watchCommand } from './watch-command';
+import { auditCommands } from './audit-commands';
 
 function packageVersion(): string {
   // dist/cli and src/cli both sit two levels below package.json.
@@ -26,6 +27,8 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
     .description('Manage the personalities, roles and agents of a multi-agent AI app as durable JSON files.')
     .addOption(new Option('--dir <path>', 'data folder (default: $AGENTCFG_DIR, else ./agentcfg-data)'))
     .option('--json', 'print exactly one JSON document: {"ok":true,"data":...} or {"ok":false,"error":...}')
+    .addOption(new Option('--actor <name>', 'who acts, as recorded in the audit log (default: $AGENTCFG_ACTOR, else the OS user)'))
+    .addOption(new Option('--as <role>', 'the role to act with (default: $AGENTCFG_ROLE, else admin)').choices(['viewer', 'editor', 'admin']))
     // Only -V is the tool's version flag: `--version <n>` belongs to `restore`. A lone `--version` is handled in runCli.
     .version(packageVersion(), '-V', 'print the agentcfg version (also: agentcfg --version)')
     .showHelpAfterError(!json)
@@ -48,6 +51,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   program.addCommand(verifyCommand(io, result));
   program.addCommand(repairCommand(io, result));
   program.addCommand(watchCommand(io, result));
+  program.addCommand(auditCommands(io, result));
 
   const configure = (command: Command): void => {
     command

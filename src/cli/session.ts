@@ -5,6 +5,7 @@ import { createConfigurationService } from '../create-configuration-service';
 import { IConfigurationService } from '../services/configuration/configuration-service';
 import { createContainer } from '../di/container';
 import type { CliIO } from './cli-io';
+import type { Principal } from '../security/security-context';
 
 /** The data folder used when neither `--dir` nor AGENTCFG_DIR names one. */
 export const DEFAULT_DATA_DIR = './agentcfg-data';
@@ -34,9 +35,14 @@ function commandLogger(dataDir: string, io: CliIO): pino.Logger {
  * Opens the data folder for one command: creating it, seeding templates and recovering unfinished workflows,
  * unless `initialize` is false (verify must see the folder exactly as it is).
  */
-export async function openConfiguration(dir: string | undefined, io: CliIO, options: { initialize?: boolean } = {}): Promise<IConfigurationService> {
+export async function openConfiguration(
+  dir: string | undefined,
+  io: CliIO,
+  options: { initialize?: boolean; principal?: Principal } = {},
+): Promise<IConfigurationService> {
   const dataDir = dataDirFrom(dir, io);
   const logger = commandLogger(dataDir, io);
-  if (options.initialize === false) return createContainer({ dataDir, logger }).get<IConfigurationService>(IConfigurationService);
-  return createConfigurationService({ dataDir, logger });
+  const principal = options.principal ? { principal: options.principal } : {};
+  if (options.initialize === false) return createContainer({ dataDir, logger, ...principal }).get<IConfigurationService>(IConfigurationService);
+  return createConfigurationService({ dataDir, logger, ...principal });
 }

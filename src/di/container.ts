@@ -1,4 +1,10 @@
 import 'reflect-metadata';
+import { userInfo } from 'node:os';
+import { auditModule } from '../audit/audit-module';
+import { createContextAuthority } from '../security/context-authority';
+import { securityModule } from '../security/security-module';
+import { principalSchema, type Principal } from '../security/security-context';
+import { parseInput } from '../domain/validation/parse-input';
 import { Container, ContainerModule } from 'inversify';
 import { ILogger, silentLogger } from '../logging/logger';
 import { agentModule } from '../services/agent/agent-module';
@@ -20,17 +26,33 @@ export interface ContainerOptions extends StorageOptions {
   resilience?: ResilienceOverrides;
   /** How often change listeners look for other processes' changes (default 250 ms). */
   changePollMs?: number;
+  /** Who the configuration service acts for (default: the OS user, as admin of their own data folder). */
+  principal?: Principal;
+}
+
+/** The OS user running the process: by default the admin of their own local data folder. */
+export function defaultPrincipal(): Principal {
+  let actor: string;
+  try {
+    actor = userInfo().username;
+  } catch {
+    actor = process.env.USER ?? process.env.USERNAME ?? 'local-user';
+  }
+  return { actor, role: 'admin' };
 }
 
 /** Builds the one container of an agentcfg instance from the feature modules. */
 export function createContainer(options: ContainerOptions): Container {
-  const { logger, resilience, changePollMs: _poll, ...storage } = options;
+  const { logger, resilience, changePollMs: _poll, principal, ...storage } = options;
+  const authority = createContextAuthority();
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(
     new ContainerModule(({ bind }) => {
       bind<ILogger>(ILogger).toConstantValue(logger ?? silentLogger());
     }),
     fileModule(storage),
+    auditModule,
+    securityModule(authority),
     personalityModule,
     roleModule,
     agentModule,
@@ -38,7 +60,7 @@ export function createContainer(options: ContainerOptions): Container {
     workflowModule,
     consistencyModule,
     eventsModule(options.changePollMs),
-    configurationModule,
+    configurationModule(authority.issue, principal ? parseInput(principalSchema, principal, 'principal', { operation: 'createContainer' }) : defaultPrincipal()),
   );
   return container;
 }

@@ -5,6 +5,7 @@ import type { IServicePolicies, PolicyEvent } from '../resilience/service-polici
 import { recordError } from './recorded-error';
 import type { StepServices } from './step-executor';
 import type { Compensation } from './workflow-run';
+import type { SecurityContext } from '../security/security-context';
 
 /** Where compensation appends what it does. */
 export interface CompensationJournal {
@@ -30,7 +31,12 @@ export class Compensator {
   ) {}
 
   /** Undoes `intents` in the order given; custom steps through `customUndo` (absent after a restart: they fail). */
-  async compensate(intents: readonly Compensation[], journal: CompensationJournal, customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()): Promise<CompensationResult> {
+  async compensate(
+    intents: readonly Compensation[],
+    journal: CompensationJournal,
+    by: { context: SecurityContext; workflowId: string },
+    customUndo: ReadonlyMap<string, () => Promise<void>> = new Map(),
+  ): Promise<CompensationResult> {
     const compensated: string[] = [];
     for (const [index, intent] of intents.entries()) {
       let policyLog: Promise<unknown> = Promise.resolve();
@@ -48,7 +54,7 @@ export class Compensator {
           (signal) =>
             this.services[intent.service as StepService].revert(
               { id: intent.targetId, before: intent.before as AnyRecord | null, after: intent.after && (intent.output === undefined ? intent.after : { ...intent.after, record: intent.output as AnyRecord }) },
-              { signal },
+              { signal, context: by.context, workflowStep: { workflowId: by.workflowId, stepId: intent.stepId } },
             ),
           { compensation: true, onEvent },
         );

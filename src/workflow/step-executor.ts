@@ -19,6 +19,7 @@ import type { IRecordService, WriteOptions } from '../services/shared/record-ser
 import { COLLECTION_SPECS } from '../storage/collection-specs';
 import { recordError } from './recorded-error';
 import type { StepIntent } from './workflow-run';
+import type { SecurityContext } from '../security/security-context';
 
 /** The record services a workflow step can call, by name. */
 export type StepServices = Record<StepService, IRecordService<AnyRecord, unknown, unknown>>;
@@ -49,14 +50,14 @@ export class StepExecutor {
   ) {}
 
   /** Runs the step; returns its frozen output, or throws an error that names the workflow, step and attempt. */
-  async execute(workflowId: string, step: WorkflowStep, outputs: ReadonlyMap<string, unknown>, journal: StepJournal): Promise<unknown> {
+  async execute(workflowId: string, step: WorkflowStep, outputs: ReadonlyMap<string, unknown>, journal: StepJournal, context: SecurityContext): Promise<unknown> {
     const started = Date.now();
     const progress: Progress = { attempts: 0, policyLog: Promise.resolve() };
     try {
       const input = deepFreeze(resolveReferences(step.input, outputs, step.id));
       const output = isCustomStep(step)
         ? await this.executeCustom(step, input, journal, progress)
-        : await this.executeOnService(workflowId, step, input, journal, progress);
+        : await this.executeOnService(workflowId, step, input, journal, progress, context);
       await progress.policyLog;
       await journal.append('step.completed', { stepId: step.id, output: jsonSafe(output), attempts: progress.attempts, durationMs: Date.now() - started });
       return output;
@@ -84,6 +85,7 @@ export class StepExecutor {
     input: unknown,
     journal: StepJournal,
     progress: Progress,
+    context: SecurityContext,
   ): Promise<AnyRecord> {
     // Only a call that timed out may still write behind our back; every other failure happens before the write.
     let mayHaveWritten = false;
@@ -99,7 +101,7 @@ export class StepExecutor {
         const applied = mayHaveWritten ? await this.alreadyApplied(intent) : null;
         if (applied) return applied;
         try {
-          return await this.act(intent, signal);
+          return await this.act(intent, { signal, context, workflowStep: { workflowId, stepId: step.id } });
         } catch (error) {
           // The abandoned attempt may have finished its write while this one waited for the lock.
           const raced = hasErrorCode(error, 'CONFLICT') || hasErrorCode(error, 'NOT_FOUND');
@@ -138,7 +140,7 @@ export class StepExecutor {
     return { ...base, targetId: id, before, after, input };
   }
 
-  private act(intent: StepIntent, signal: AbortSignal): Promise<AnyRecord> {
+  private act(intent: StepIntent, call: Pick<WriteOptions, 'signal' | 'context' | 'workflowStep'>): Promise<AnyRecord> {
     const service = this.services[intent.service as StepService];
     const before = intent.before as AnyRecord | null;
     const now = intent.after?.updatedAt;
@@ -146,14 +148,14 @@ export class StepExecutor {
       case 'custom':
         throw new Error('custom steps do not act through a service');
       case 'create':
-        return service.create(intent.input, { signal, ...(now ? { now } : {}) });
+        return service.create(intent.input, { ...call, ...(now ? { now } : {}) });
       case 'update': {
         const { patch, expectedVersion, strategy, rules } = intent.input as { patch: unknown } & Pick<WriteOptions, 'expectedVersion' | 'strategy' | 'rules'>;
         const reconcile = { expectedVersion: expectedVersion ?? before?.version, ...(strategy ? { strategy } : {}), ...(rules ? { rules } : {}) };
-        return service.update(intent.targetId, patch, { signal, ...reconcile, ...(now ? { now } : {}) });
+        return service.update(intent.targetId, patch, { ...call, ...reconcile, ...(now ? { now } : {}) });
       }
       case 'delete':
-        return service.delete(intent.targetId, { signal, expectedVersion: before?.version });
+        return service.delete(intent.targetId, { ...call, expectedVersion: before?.version });
     }
   }
 

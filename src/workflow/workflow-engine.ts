@@ -16,13 +16,20 @@ import { JournalStore } from './journal-store';
 import { preflight } from './preflight';
 import { recordError } from './recorded-error';
 import { StepExecutor, type StepServices } from './step-executor';
-import type { WorkflowJournal } from './workflow-journal';
 import { pendingCompensations, replayJournal, type Compensation, type WorkflowRun } from './workflow-run';
-import type { IWorkflowService, RecoverOptions, RecoveryReport } from './workflow-service';
+import type { IWorkflowService, RecoverOptions, RecoveryReport, WorkflowSummary } from './workflow-service';
+import { IAuditLog } from '../audit/audit-log';
+import { IAccessControl } from '../security/access-control';
+import type { SecurityContext } from '../security/security-context';
+import { AuditedJournal, type JournalWriter } from './audited-journal';
 
 /** The definition as the journal keeps it: custom steps' code cannot be stored, only their ids and inputs. */
 function jsonDefinition(definition: WorkflowDefinition): unknown {
   return { name: definition.name, steps: definition.steps.map((s) => (isCustomStep(s) ? { id: s.id, custom: true, input: s.input, dependsOn: s.dependsOn } : s)) };
+}
+
+function ownerOf(run: WorkflowRun): { owner?: string } {
+  return run.owner.actor === undefined ? {} : { owner: run.owner.actor };
 }
 
 const UNFINISHED: ReadonlySet<string> = new Set([WorkflowStatus.PENDING, WorkflowStatus.RUNNING, WorkflowStatus.COMPENSATING]);
@@ -41,6 +48,8 @@ export class WorkflowEngine implements IWorkflowService {
     @inject(IAgentService) agents: IAgentService,
     @inject(IServicePolicies) policies: IServicePolicies,
     @inject(ILogger) private readonly logger: ILogger,
+    @inject(IAccessControl) private readonly access: IAccessControl,
+    @inject(IAuditLog) private readonly audit: IAuditLog,
   ) {
     const services = { personality: personalities, role: roles, agent: agents } as unknown as StepServices;
     this.store = new JournalStore(storage.dataDir);
@@ -48,56 +57,76 @@ export class WorkflowEngine implements IWorkflowService {
     this.compensator = new Compensator(services, policies);
   }
 
-  async run(input: unknown): Promise<WorkflowRun> {
+  async run(input: unknown, securityContext: SecurityContext): Promise<WorkflowRun> {
+    const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.run' });
     const { definition, order } = preflight(input);
     const id = randomUUID();
     await this.store.ensureDir();
     const release = await this.store.lockFor(id, 0).acquire();
-    const journal = await this.store.create(id);
+    const journal = new AuditedJournal(await this.store.create(id), this.audit, context, id);
     try {
       await journal.append('workflow.started', {
         name: definition.name,
-        owner: { pid: process.pid, host: hostname() },
+        owner: { pid: process.pid, host: hostname(), actor: context.actor, role: context.role, requestId: context.requestId },
         steps: order.map((s) => (isCustomStep(s) ? { id: s.id, service: 'custom', action: 'custom', dependsOn: s.dependsOn ?? [] } : { id: s.id, service: s.service, action: s.action, dependsOn: s.dependsOn ?? [] })),
         definition: jsonDefinition(definition),
       });
       await this.setStatus(journal, id, WorkflowStatus.RUNNING);
       const customUndo = new Map<string, () => Promise<void>>();
-      const failure = await this.runSteps(id, order, journal, customUndo);
+      const failure = await this.runSteps(id, order, journal, customUndo, context);
       if (failure === undefined) {
         await this.setStatus(journal, id, WorkflowStatus.COMPLETED);
       } else {
         await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error: recordError(failure) });
         // Undo from what the journal says, exactly as recovery would after a crash.
         const written = await this.store.read(id);
-        await this.finishCompensation(journal, id, pendingCompensations(written?.entries ?? []), customUndo);
+        await this.finishCompensation(journal, id, pendingCompensations(written?.entries ?? []), context, customUndo);
       }
     } finally {
       await journal.close();
       await release();
     }
-    return this.mustGet(id);
+    return this.mustRead(id);
   }
 
-  async get(id: string): Promise<WorkflowRun | null> {
+  async get(id: string, securityContext: SecurityContext): Promise<WorkflowRun | null> {
+    const request = { action: 'workflow.show', target: { kind: 'workflow', id: id.slice(0, 100) }, workflowId: id.slice(0, 100) };
+    await this.access.authorize(securityContext, 'read', request);
     parseInput(idSchema, id, 'workflow id', { service: 'workflow', operation: 'get' });
+    const run = await this.read(id);
+    if (run) await this.access.authorizeWorkflow(securityContext, 'read', run.owner.actor, request);
+    return run;
+  }
+
+  async list(securityContext: SecurityContext): Promise<WorkflowRun[]> {
+    const context = await this.access.authorize(securityContext, 'read', { action: 'workflow.list' });
+    return (await this.readAll()).filter((run) => this.access.ownsOrManages(context, run.owner.actor));
+  }
+
+  async summaries(securityContext: SecurityContext): Promise<WorkflowSummary[]> {
+    await this.access.authorize(securityContext, 'read', { action: 'workflow.summaries' });
+    return (await this.readAll()).map((run) => ({ id: run.id, name: run.name, status: run.status, unresolved: run.unresolved, owner: run.owner.actor }));
+  }
+
+  async recover(options: RecoverOptions, securityContext: SecurityContext): Promise<RecoveryReport[]> {
+    const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.recover' });
+    const ids = options.includeFailed ? await this.store.list() : await this.store.listLocked();
+    const reports: RecoveryReport[] = [];
+    for (const id of ids) {
+      const report = await this.recoverOne(id, options, context);
+      if (report) reports.push(report);
+    }
+    return reports;
+  }
+
+  private async read(id: string): Promise<WorkflowRun | null> {
     const parsed = await this.store.read(id);
     return parsed && parsed.entries.length > 0 ? replayJournal(id, parsed.entries, parsed.badLine) : null;
   }
 
-  async list(): Promise<WorkflowRun[]> {
-    const runs = await Promise.all((await this.store.list()).map((id) => this.get(id)));
+  private async readAll(): Promise<WorkflowRun[]> {
+    const runs = await Promise.all((await this.store.list()).map((id) => this.read(id)));
     return runs.filter((r): r is WorkflowRun => r !== null).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-  }
-
-  async recover(options: RecoverOptions = {}): Promise<RecoveryReport[]> {
-    const ids = options.includeFailed ? await this.store.list() : await this.store.listLocked();
-    const reports: RecoveryReport[] = [];
-    for (const id of ids) {
-      const report = await this.recoverOne(id, options);
-      if (report) reports.push(report);
-    }
-    return reports;
   }
 
   /**
@@ -107,13 +136,14 @@ export class WorkflowEngine implements IWorkflowService {
   private async runSteps(
     id: string,
     order: WorkflowStep[],
-    journal: WorkflowJournal,
+    journal: JournalWriter,
     customUndo: Map<string, () => Promise<void>>,
+    context: SecurityContext,
   ): Promise<unknown> {
     const outputs = new Map<string, unknown>();
     for (const step of order) {
       try {
-        const output = await this.executor.execute(id, step, outputs, journal);
+        const output = await this.executor.execute(id, step, outputs, journal, context);
         outputs.set(step.id, output);
         if (isCustomStep(step)) customUndo.set(step.id, () => step.custom.compensate(output));
       } catch (error) {
@@ -124,19 +154,23 @@ export class WorkflowEngine implements IWorkflowService {
     return undefined;
   }
 
-  private async recoverOne(id: string, options: RecoverOptions): Promise<RecoveryReport | null> {
+  /** Recovers one workflow the context may act on (its own, or any for an admin); others are left alone. */
+  private async recoverOne(id: string, options: RecoverOptions, context: SecurityContext): Promise<RecoveryReport | null> {
+    const seen = await this.read(id);
+    if (!seen || !this.access.ownsOrManages(context, seen.owner.actor)) return null;
     let release: () => Promise<void>;
     try {
       release = await this.store.lockFor(id, 0).acquire();
     } catch (error) {
       if (!hasErrorCode(error, 'UNAVAILABLE')) throw error;
-      const run = await this.get(id);
-      return run && UNFINISHED.has(run.status) ? { workflowId: id, name: run.name, from: run.status, to: run.status, compensated: [], unresolved: [], skipped: 'a live process is running it' } : null;
+      const run = await this.read(id);
+      return run && UNFINISHED.has(run.status) ? { workflowId: id, name: run.name, from: run.status, to: run.status, compensated: [], unresolved: [], skipped: 'a live process is running it', ...ownerOf(run) } : null;
     }
     try {
       const reopened = await this.store.reopen(id);
       if (!reopened || reopened.parsed.entries.length === 0) return null;
-      const { journal, parsed } = reopened;
+      const { parsed } = reopened;
+      const journal = new AuditedJournal(reopened.journal, this.audit, context, id);
       try {
         const run = replayJournal(id, parsed.entries);
         const wanted = UNFINISHED.has(run.status) || (options.includeFailed === true && run.status === WorkflowStatus.FAILED);
@@ -144,8 +178,8 @@ export class WorkflowEngine implements IWorkflowService {
         this.logger.warn({ workflowId: id, status: run.status }, `recovering workflow ${id} (${run.name}) left ${run.status}`);
         const error = run.error ?? { code: 'UNAVAILABLE', message: `the process running workflow ${id} stopped while it was ${run.status}`, details: [], context: { workflowId: id } };
         await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error, recovery: true });
-        const result = await this.finishCompensation(journal, id, pendingCompensations(parsed.entries));
-        return { workflowId: id, name: run.name, from: run.status, to: result.unresolved.length > 0 ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATED, ...result };
+        const result = await this.finishCompensation(journal, id, pendingCompensations(parsed.entries), context);
+        return { workflowId: id, name: run.name, from: run.status, to: result.unresolved.length > 0 ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATED, ...result, ...ownerOf(run) };
       } finally {
         await journal.close();
       }
@@ -154,8 +188,8 @@ export class WorkflowEngine implements IWorkflowService {
     }
   }
 
-  private async finishCompensation(journal: WorkflowJournal, id: string, intents: Compensation[], customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()) {
-    const result = await this.compensator.compensate(intents, journal, customUndo);
+  private async finishCompensation(journal: JournalWriter, id: string, intents: Compensation[], context: SecurityContext, customUndo: ReadonlyMap<string, () => Promise<void>> = new Map()) {
+    const result = await this.compensator.compensate(intents, journal, { context, workflowId: id }, customUndo);
     if (result.unresolved.length > 0) {
       await this.setStatus(journal, id, WorkflowStatus.FAILED, { unresolved: result.unresolved });
     } else {
@@ -164,14 +198,14 @@ export class WorkflowEngine implements IWorkflowService {
     return result;
   }
 
-  private async setStatus(journal: WorkflowJournal, id: string, status: WorkflowStatus, extra: Record<string, unknown> = {}): Promise<void> {
+  private async setStatus(journal: JournalWriter, id: string, status: WorkflowStatus, extra: Record<string, unknown> = {}): Promise<void> {
     await journal.append('workflow.status', { status, ...extra });
     const log = status === WorkflowStatus.FAILED ? 'error' : status === WorkflowStatus.COMPENSATING ? 'warn' : 'info';
     this.logger[log]({ workflowId: id, status, ...extra }, `workflow ${id}: ${status}`);
   }
 
-  private async mustGet(id: string): Promise<WorkflowRun> {
-    const run = await this.get(id);
+  private async mustRead(id: string): Promise<WorkflowRun> {
+    const run = await this.read(id);
     if (!run) throw new Error(`workflow ${id} has no journal`);
     return run;
   }

@@ -32,12 +32,22 @@ export interface StepRun {
   events: Record<string, unknown>[];
 }
 
+/** Who ran a workflow, and where. */
+export interface WorkflowOwner {
+  pid: number;
+  host: string;
+  actor?: string;
+  role?: string;
+  requestId?: string;
+}
+
 /** A workflow run, as its journal tells it. */
 export interface WorkflowRun {
   id: string;
   name: string;
   status: WorkflowStatus;
-  owner: { pid: number; host: string };
+  /** Who ran it (actor, role, request) and the process that ran it. */
+  owner: WorkflowOwner;
   startedAt: string;
   updatedAt: string;
   durationMs: number;
@@ -65,7 +75,7 @@ export interface StepIntent {
 export function replayJournal(id: string, entries: readonly JournalEntry[], tornLine?: number): WorkflowRun {
   const started = entries[0];
   if (!started || started.event !== 'workflow.started') throw new Error(`journal of workflow ${id} does not start with workflow.started`);
-  const data = started.data as { name: string; owner: { pid: number; host: string }; steps: { id: string; service: StepService | 'custom'; action: StepAction | 'custom' }[] };
+  const data = started.data as { name: string; owner: WorkflowOwner; steps: { id: string; service: StepService | 'custom'; action: StepAction | 'custom' }[] };
   const run: WorkflowRun = {
     id,
     name: data.name,

@@ -1,5 +1,9 @@
 import type { WorkflowDefinition, WorkflowStatus } from '../domain/workflow/workflow-definition';
 import type { WorkflowRun } from './workflow-run';
+import type { SecurityContext } from '../security/security-context';
+
+/** What anyone may know of a workflow: that it exists, whose it is, and how it stands. */
+export type WorkflowSummary = Pick<WorkflowRun, 'id' | 'name' | 'status' | 'unresolved'> & { owner: string | undefined };
 
 /** What recovery did with one unfinished workflow. */
 export interface RecoveryReport {
@@ -13,6 +17,8 @@ export interface RecoveryReport {
   unresolved: string[];
   /** Set when the workflow was left alone because a live process is running it. */
   skipped?: string;
+  /** The actor who ran the workflow. */
+  owner?: string;
 }
 
 /** Which unfinished workflows recovery takes on. */
@@ -23,17 +29,21 @@ export interface RecoverOptions {
 
 /**
  * Runs workflows as sagas: every step journaled before it acts, undone newest-first when the workflow cannot
- * finish, and unfinished workflows of killed processes undone on recovery.
+ * finish, and unfinished workflows of killed processes undone on recovery. Every call needs a context issued
+ * by ConfigurationService; a workflow belongs to the actor who ran it, and only they or an admin may see or
+ * recover it.
  */
 export interface IWorkflowService {
-  /** Runs a workflow to COMPLETED, COMPENSATED or FAILED; an invalid definition is refused before anything runs. */
-  run(definition: WorkflowDefinition): Promise<WorkflowRun>;
-  /** A workflow's run as its journal tells it; null when there is none. */
-  get(id: string): Promise<WorkflowRun | null>;
-  /** Every workflow with a journal, newest first. */
-  list(): Promise<WorkflowRun[]>;
-  /** Undoes workflows left RUNNING or COMPENSATING by processes that stopped (and FAILED ones, if asked). */
-  recover(options?: RecoverOptions): Promise<RecoveryReport[]>;
+  /** Runs a workflow to COMPLETED, COMPENSATED or FAILED, owned by the context's actor; an invalid definition is refused before anything runs. */
+  run(definition: WorkflowDefinition, context: SecurityContext): Promise<WorkflowRun>;
+  /** A workflow's run as its journal tells it; null when there is none; FORBIDDEN when it is someone else's. */
+  get(id: string, context: SecurityContext): Promise<WorkflowRun | null>;
+  /** The workflows the context may see (its own; every one for an admin), newest first. */
+  list(context: SecurityContext): Promise<WorkflowRun[]>;
+  /** Id, owner and status of every workflow, without their contents (what verify needs). */
+  summaries(context: SecurityContext): Promise<WorkflowSummary[]>;
+  /** Undoes the context's workflows (everyone's, for an admin) left RUNNING or COMPENSATING by processes that stopped (and FAILED ones, if asked). */
+  recover(options: RecoverOptions, context: SecurityContext): Promise<RecoveryReport[]>;
 }
 
 /** Injection token for the workflow service. */

@@ -1,4 +1,6 @@
 import { inject, injectable } from 'inversify';
+import { IAuditLog } from '../../audit/audit-log';
+import { IAccessControl } from '../../security/access-control';
 import { agentCreateSchema, agentSchema, type Agent, type AgentInput, type AgentPatch } from '../../domain/agent/agent';
 import type { ErrorDetail } from '../../domain/errors/agentcfg-error';
 import { ReferenceIntegrityError } from '../../domain/errors/errors';
@@ -10,8 +12,8 @@ import type { IAgentService } from './agent-service';
 /** The agent service over the data folder's storage. */
 @injectable()
 export class AgentService extends BaseRecordService<'agent', AgentInput, AgentPatch> implements IAgentService {
-  constructor(@inject(IFileService) files: IFileService) {
-    super('agent', { create: agentCreateSchema, record: agentSchema }, files);
+  constructor(@inject(IFileService) files: IFileService, @inject(IAccessControl) access: IAccessControl, @inject(IAuditLog) audit: IAuditLog) {
+    super('agent', { create: agentCreateSchema, record: agentSchema }, { files, access, audit });
   }
 
   /**

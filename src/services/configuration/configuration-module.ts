@@ -1,8 +1,34 @@
 import { ContainerModule } from 'inversify';
+import { IAuditLog } from '../../audit/audit-log';
+import { IAccessControl } from '../../security/access-control';
+import type { ContextAuthority } from '../../security/context-authority';
+import type { Principal } from '../../security/security-context';
+import { IWorkflowService } from '../../workflow/workflow-service';
+import { IAgentService } from '../agent/agent-service';
+import { IConsistencyService } from '../consistency/consistency-service';
+import { IChangeFeed } from '../events/change-feed';
+import { IFileService } from '../file/file-service';
+import { IPersonalityService } from '../personality/personality-service';
+import { IRoleService } from '../role/role-service';
 import { IConfigurationService } from './configuration-service';
-import { ConfigurationService } from './configuration-service-impl';
+import { ConfigurationService, type ConfigurationParts } from './configuration-service-impl';
 
-/** Binds the configuration service. */
-export const configurationModule = new ContainerModule(({ bind }) => {
-  bind<IConfigurationService>(IConfigurationService).to(ConfigurationService).inSingletonScope();
-});
+type Parts = [IFileService, IPersonalityService, IRoleService, IAgentService, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog];
+
+/**
+ * Binds the configuration service, handing it the authority's `issue` in a closure: no other binding holds
+ * it, so nothing resolved from the container can mint a security context.
+ */
+export function configurationModule(issue: ContextAuthority['issue'], principal: Principal): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<IConfigurationService>(IConfigurationService)
+      .toResolvedValue(
+        (...[files, personalities, roles, agents, workflows, consistency, feed, access, audit]: Parts) => {
+          const parts: ConfigurationParts = { files, personalities, roles, agents, workflows, consistency, feed, access, audit, issue };
+          return new ConfigurationService(parts, principal);
+        },
+        [IFileService, IPersonalityService, IRoleService, IAgentService, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog],
+      )
+      .inSingletonScope();
+  });
+}

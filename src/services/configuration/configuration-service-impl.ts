@@ -1,21 +1,21 @@
-import { inject, injectable } from 'inversify';
+import { randomUUID } from 'node:crypto';
 import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
 import { modelWarnings } from '../../domain/agent/model-catalogue';
 import { NotFoundError } from '../../domain/errors/errors';
 import type { Personality, PersonalityInput, PersonalityPatch } from '../../domain/personality/personality';
 import { composeSystemPrompt } from '../../domain/prompt/effective-system-prompt';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
-import { IAgentService } from '../agent/agent-service';
-import { IFileService } from '../file/file-service';
-import { IPersonalityService } from '../personality/personality-service';
-import { IRoleService } from '../role/role-service';
+import type { IAgentService } from '../agent/agent-service';
+import type { IFileService } from '../file/file-service';
+import type { IPersonalityService } from '../personality/personality-service';
+import type { IRoleService } from '../role/role-service';
 import type { IRecordService, ResolvedUpdate, VersionGuard } from '../shared/record-service';
 import type { RecordKind } from '../../domain/record';
 import type { AnyRecord } from '../../domain/records';
 import type { ConfigurationSummary, DeletePersonalityOptions, IConfigurationService, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
-import { IChangeFeed, type ChangeListener, type Disposable } from '../events/change-feed';
-import { IConsistencyService, type RepairOptions, type RepairReport, type VerifyReport } from '../consistency/consistency-service';
+import type { IChangeFeed, ChangeListener, Disposable } from '../events/change-feed';
+import type { IConsistencyService, RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
 import { AgentcfgError } from '../../domain/errors/agentcfg-error';
 import type { ErrorCode } from '../../domain/errors/error-code';
@@ -23,7 +23,15 @@ import { ConflictError, ValidationError } from '../../domain/errors/errors';
 import { parseInput } from '../../domain/validation/parse-input';
 import { WorkflowStatus, type WorkflowDefinition } from '../../domain/workflow/workflow-definition';
 import type { WorkflowRun } from '../../workflow/workflow-run';
-import { IWorkflowService, type RecoverOptions, type RecoveryReport } from '../../workflow/workflow-service';
+import type { IWorkflowService, RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
+import type { IAccessControl } from '../../security/access-control';
+import type { IAuditLog, AuditFilter } from '../../audit/audit-log';
+import type { AuditEntry } from '../../audit/audit-entry';
+import type { AuditVerification } from '../../audit/audit-chain';
+import type { ContextAuthority } from '../../security/context-authority';
+import type { Right } from '../../security/rights';
+import { principalSchema, type Principal, type SecurityContext } from '../../security/security-context';
+import { auditFilterSchema } from '../../audit/audit-filter';
 import { cascadeDeletePersonalityWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
 import { changedPaths } from '../../domain/conflict/field-paths';
 import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
@@ -33,21 +41,65 @@ function outputOf<T>(run: WorkflowRun, stepId: string): T {
   return run.steps.find((s) => s.id === stepId)?.output as T;
 }
 
-/** Coordinates the personality, role, agent and file services behind one API. */
-@injectable()
+/** What the configuration service coordinates; `issue` is the only way to make a security context. */
+export interface ConfigurationParts {
+  files: IFileService;
+  personalities: IPersonalityService;
+  roles: IRoleService;
+  agents: IAgentService;
+  workflows: IWorkflowService;
+  consistency: IConsistencyService;
+  feed: IChangeFeed;
+  access: IAccessControl;
+  audit: IAuditLog;
+  issue: ContextAuthority['issue'];
+}
+
+/** State every principal's view of one container shares. */
+interface SharedState {
+  /** What start-up recovery did, reported by the next `recoverWorkflows` call that may see it. */
+  recoveredAtStartup: RecoveryReport[];
+}
+
+/** The actor start-up work runs as: seeding templates and undoing workflows a killed process left half-done. */
+const SYSTEM_ACTOR = 'system';
+
+/**
+ * Coordinates the personality, role, agent, file and workflow services behind one API, acting for one
+ * principal: every call issues a fresh security context (who, with what role, for which request) that the
+ * services check and audit. `as` gives the same service acting for someone else.
+ */
 export class ConfigurationService implements IConfigurationService {
-  /** What start-up recovery did, reported by the next `recoverWorkflows` call. */
-  private readonly recoveredAtStartup: RecoveryReport[] = [];
+  private readonly files: IFileService;
+  private readonly personalities: IPersonalityService;
+  private readonly roles: IRoleService;
+  private readonly agents: IAgentService;
+  private readonly workflows: IWorkflowService;
+  private readonly consistency: IConsistencyService;
+  private readonly feed: IChangeFeed;
 
   constructor(
-    @inject(IFileService) private readonly files: IFileService,
-    @inject(IPersonalityService) private readonly personalities: IPersonalityService,
-    @inject(IRoleService) private readonly roles: IRoleService,
-    @inject(IAgentService) private readonly agents: IAgentService,
-    @inject(IWorkflowService) private readonly workflows: IWorkflowService,
-    @inject(IConsistencyService) private readonly consistency: IConsistencyService,
-    @inject(IChangeFeed) private readonly feed: IChangeFeed,
-  ) {}
+    private readonly parts: ConfigurationParts,
+    readonly principal: Principal,
+    private readonly shared: SharedState = { recoveredAtStartup: [] },
+  ) {
+    ({ files: this.files, personalities: this.personalities, roles: this.roles, agents: this.agents, workflows: this.workflows, consistency: this.consistency, feed: this.feed } = parts);
+  }
+
+  as(principal: Principal): IConfigurationService {
+    const parsed = parseInput(principalSchema, principal, 'principal', { service: 'configuration', operation: 'as' });
+    return new ConfigurationService(this.parts, parsed, this.shared);
+  }
+
+  issueContext(): SecurityContext {
+    const { actor, role, requestId } = this.principal;
+    return this.parts.issue({ actor, role, requestId: requestId ?? randomUUID() });
+  }
+
+  /** The context of one call, checked for `right` up front (for changes that run as workflows). */
+  private async authorized(right: Right, action: string, target?: { kind: string; id: string }): Promise<SecurityContext> {
+    return this.parts.access.authorize(this.issueContext(), right, { action, ...(target ? { target } : {}) });
+  }
 
   onDidChangePersonality(listener: ChangeListener): Disposable {
     return this.feed.subscribe('personality', listener);
@@ -67,10 +119,19 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   verify(): Promise<VerifyReport> {
-    return this.consistency.verify();
+    return this.consistency.verify(this.issueContext());
   }
-  repair(options?: RepairOptions): Promise<RepairReport> {
-    return this.consistency.repair(options);
+  repair(options: RepairOptions = {}): Promise<RepairReport> {
+    return this.changed(this.consistency.repair(options, this.issueContext()));
+  }
+
+  async auditEntries(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    await this.authorized('read-audit', 'audit.list');
+    return this.parts.audit.list(parseInput(auditFilterSchema, filter, 'audit filter', { service: 'configuration', operation: 'audit.list' }));
+  }
+  async verifyAudit(): Promise<AuditVerification> {
+    await this.authorized('read', 'audit.verify');
+    return this.parts.audit.verify();
   }
 
   get dataDir(): string {
@@ -79,13 +140,14 @@ export class ConfigurationService implements IConfigurationService {
 
   async initialize(): Promise<void> {
     await this.files.initialize();
-    await seedTemplates(this.files);
+    const system = this.parts.issue({ actor: SYSTEM_ACTOR, role: 'admin', requestId: this.principal.requestId ?? randomUUID() });
+    await seedTemplates(this.files, this.parts.audit, system);
     // Workflows that a killed process left half-done are undone before anyone reads their records.
-    this.recoveredAtStartup.push(...(await this.workflows.recover()));
+    this.shared.recoveredAtStartup.push(...(await this.workflows.recover({}, system)));
   }
 
   createPersonality(input: PersonalityInput): Promise<Personality> {
-    return this.changed(this.personalities.create(input));
+    return this.changed(this.personalities.create(input, { context: this.issueContext() }));
   }
   getPersonality(id: string): Promise<Personality | null> {
     return this.personalities.get(id);
@@ -98,16 +160,17 @@ export class ConfigurationService implements IConfigurationService {
   }
   async deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
     const { cascade, ...guard } = options;
-    if (!cascade) return this.changed(this.personalities.delete(id, guard));
+    if (!cascade) return this.changed(this.personalities.delete(id, { ...guard, context: this.issueContext() }));
+    const context = await this.authorized('write', 'personality.delete', { kind: 'personality', id });
     const personality = await this.personalities.get(id);
     if (!personality) throw new NotFoundError('personality', id, { service: 'configuration', operation: 'deletePersonality' });
     const users = (await this.agents.list()).filter((a) => a.personalityId === id);
-    await this.completed(await this.changed(this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion))));
+    await this.completed(await this.changed(this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion), context)));
     return personality;
   }
 
   createRole(input: RoleInput): Promise<Role> {
-    return this.changed(this.roles.create(input));
+    return this.changed(this.roles.create(input, { context: this.issueContext() }));
   }
   getRole(id: string): Promise<Role | null> {
     return this.roles.get(id);
@@ -119,11 +182,11 @@ export class ConfigurationService implements IConfigurationService {
     return (await this.updateRecord('role', id, patch, options)).record as Role;
   }
   deleteRole(id: string, guard?: VersionGuard): Promise<Role> {
-    return this.changed(this.roles.delete(id, guard));
+    return this.changed(this.roles.delete(id, { ...guard, context: this.issueContext() }));
   }
 
   createAgent(input: AgentInput): Promise<Agent> {
-    return this.changed(this.agents.create(input));
+    return this.changed(this.agents.create(input, { context: this.issueContext() }));
   }
   getAgent(id: string): Promise<Agent | null> {
     return this.agents.get(id);
@@ -132,19 +195,21 @@ export class ConfigurationService implements IConfigurationService {
     return this.agents.list();
   }
   updateAgent(id: string, patch: AgentPatch, options?: UpdateOptions): Promise<Agent> {
-    return this.changed(this.agents.update(id, patch, options));
+    return this.changed(this.agents.update(id, patch, { ...options, context: this.issueContext() }));
   }
   deleteAgent(id: string, guard?: VersionGuard): Promise<Agent> {
-    return this.changed(this.agents.delete(id, guard));
+    return this.changed(this.agents.delete(id, { ...guard, context: this.issueContext() }));
   }
 
   async updateRecord(kind: RecordKind, id: string, patch: unknown, options: UpdateOptions = {}): Promise<ResolvedUpdate<AnyRecord>> {
-    if (kind === 'agent') return this.changed(this.serviceFor(kind).updateResolved(id, patch, options));
+    const context = this.issueContext();
+    if (kind === 'agent') return this.changed(this.serviceFor(kind).updateResolved(id, patch, { ...options, context }));
     const field = kind === 'personality' ? 'personalityId' : 'roleId';
     const dependents = (await this.agents.list()).filter((a) => a[field] === id);
-    if (dependents.length === 0) return this.changed(this.serviceFor(kind).updateResolved(id, patch, options));
+    if (dependents.length === 0) return this.changed(this.serviceFor(kind).updateResolved(id, patch, { ...options, context }));
+    await this.parts.access.authorize(context, 'write', { action: `${kind}.update`, target: { kind, id } });
     const before = await this.serviceFor(kind).get(id);
-    const run = await this.completed(await this.changed(this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents))));
+    const run = await this.completed(await this.changed(this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents), context)));
     const record = outputOf<AnyRecord>(run, 'change');
     return { record, fields: await this.fieldSources(kind, before, record, patch, options) };
   }
@@ -163,7 +228,7 @@ export class ConfigurationService implements IConfigurationService {
     return this.serviceFor(kind).history(id);
   }
   restoreRecord(kind: RecordKind, id: string, version: number): Promise<AnyRecord> {
-    return this.changed(this.serviceFor(kind).restore(id, version));
+    return this.changed(this.serviceFor(kind).restore(id, version, { context: this.issueContext() }));
   }
 
   private serviceFor(kind: RecordKind): IRecordService<AnyRecord, unknown, unknown> {
@@ -182,33 +247,40 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   runWorkflow(definition: unknown): Promise<WorkflowRun> {
-    return this.changed(this.workflows.run(definition as WorkflowDefinition));
+    return this.changed(this.workflows.run(definition as WorkflowDefinition, this.issueContext()));
   }
   getWorkflow(id: string): Promise<WorkflowRun | null> {
-    return this.workflows.get(id);
+    return this.workflows.get(id, this.issueContext());
   }
   listWorkflows(): Promise<WorkflowRun[]> {
-    return this.workflows.list();
+    return this.workflows.list(this.issueContext());
   }
-  async recoverWorkflows(options?: RecoverOptions): Promise<RecoveryReport[]> {
-    return [...this.recoveredAtStartup.splice(0), ...(await this.workflows.recover(options))];
+  async recoverWorkflows(options: RecoverOptions = {}): Promise<RecoveryReport[]> {
+    const context = this.issueContext();
+    const recovered = await this.changed(this.workflows.recover(options, context));
+    const mine = (report: RecoveryReport) => this.parts.access.ownsOrManages(context, report.owner);
+    const atStartup = this.shared.recoveredAtStartup.filter(mine);
+    this.shared.recoveredAtStartup.splice(0, this.shared.recoveredAtStartup.length, ...this.shared.recoveredAtStartup.filter((r) => !mine(r)));
+    return [...atStartup, ...recovered];
   }
 
   async createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>> {
+    const context = await this.authorized('write', 'agent.create-with-dependencies');
     const parsed = parseInput(agentWithDependenciesSchema, request, 'agent with dependencies', { service: 'configuration', operation: 'createAgentWithDependencies' });
-    const workflow = await this.completed(await this.changed(this.workflows.run(createAgentWithDependenciesWorkflow(parsed))));
+    const workflow = await this.completed(await this.changed(this.workflows.run(createAgentWithDependenciesWorkflow(parsed), context)));
     const agent = outputOf<Agent>(workflow, 'agent');
     const [personality, role] = await Promise.all([this.personalities.get(agent.personalityId), this.roles.get(agent.roleId)]);
     return { result: { agent, personality: personality as Personality, role: role as Role }, workflow };
   }
 
   async importBundle(bundle: unknown): Promise<WorkflowOutcome<{ personalities: number; roles: number; agents: number }>> {
+    const context = await this.authorized('write', 'import');
     const parsed = parseInput(bundleSchema, bundle, 'bundle', { service: 'configuration', operation: 'import' });
     const result = { personalities: parsed.personalities.length, roles: parsed.roles.length, agents: parsed.agents.length };
     if (result.personalities + result.roles + result.agents === 0) {
       throw new ValidationError('the bundle holds no records to import', [{ path: '', message: 'no personalities, roles or agents' }]);
     }
-    return { result, workflow: await this.completed(await this.changed(this.workflows.run(importWorkflow(parsed)))) };
+    return { result, workflow: await this.completed(await this.changed(this.workflows.run(importWorkflow(parsed), context))) };
   }
 
   async exportBundle(): Promise<Bundle> {

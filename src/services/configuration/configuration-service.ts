@@ -10,6 +10,10 @@ import type { RecordKind } from '../../domain/record';
 import type { ChangeListener, Disposable } from '../events/change-feed';
 import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import type { AnyRecord } from '../../domain/records';
+import type { Principal, SecurityContext } from '../../security/security-context';
+import type { AuditFilter } from '../../audit/audit-log';
+import type { AuditEntry } from '../../audit/audit-entry';
+import type { AuditVerification } from '../../audit/audit-chain';
 
 /** Options of an update: the version it was made against, and how to reconcile if that is not current. */
 export type UpdateOptions = Pick<WriteOptions, 'expectedVersion' | 'strategy' | 'rules'>;
@@ -44,10 +48,27 @@ export interface ConfigurationSummary {
   agents: { total: number };
 }
 
-/** The front door of the library: every read and change of configuration goes through here. */
+/**
+ * The front door of the library: every read and change of configuration goes through here, on behalf of one
+ * principal (who acts, as viewer, editor or admin). Each call carries a security context issued here; the
+ * services refuse changes without one, and every change, denial and workflow transition is audited.
+ */
 export interface IConfigurationService {
   /** The data folder in use. */
   readonly dataDir: string;
+  /** Who this service acts for. */
+  readonly principal: Principal;
+  /** The same service acting for another principal (VALIDATION_ERROR for an unknown role or a bad name). */
+  as(principal: Principal): IConfigurationService;
+  /**
+   * A fresh security context for this principal, for calling a service resolved from the container directly:
+   * the service still checks its rights and audits the call.
+   */
+  issueContext(): SecurityContext;
+  /** Audit entries, oldest first (needs the right 'read-audit': admins). */
+  auditEntries(filter?: AuditFilter): Promise<AuditEntry[]>;
+  /** Checks the audit log's hash chain, naming the first bad line. */
+  verifyAudit(): Promise<AuditVerification>;
   /** Creates the data folder and seeds the templates that are missing; idempotent. */
   initialize(): Promise<void>;
 
@@ -76,9 +97,9 @@ export interface IConfigurationService {
   /** Makes a previous version of a record current again, as a new version. */
   restoreRecord(kind: RecordKind, id: string, version: number): Promise<AnyRecord>;
 
-  /** Checks across services: files, references, agents' resolutions, unfinished workflows. Changes nothing. */
+  /** Checks across services: files, references, agents' resolutions, unfinished workflows, the audit chain. Changes nothing. */
   verify(): Promise<VerifyReport>;
-  /** Reconciles what verify finds; dangling agents are only reported unless `pruneDangling`. */
+  /** Reconciles what verify finds (admins only); dangling agents are only reported unless `pruneDangling`. */
   repair(options?: RepairOptions): Promise<RepairReport>;
 
   /** Change events of personalities, made here or by another process using the same folder. */

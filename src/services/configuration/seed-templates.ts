@@ -5,9 +5,14 @@ import { PERSONALITY_TEMPLATES } from '../../domain/templates/personality-templa
 import { ROLE_TEMPLATES } from '../../domain/templates/role-templates';
 import type { FileTransaction, IFileService } from '../file/file-service';
 import type { z } from 'zod';
+import { digestOf } from '../../audit/audit-entry';
+import type { IAuditLog } from '../../audit/audit-log';
+import type { SecurityContext } from '../../security/security-context';
 
 async function seed(
   tx: FileTransaction,
+  audit: IAuditLog,
+  context: SecurityContext,
   kind: 'personality' | 'role',
   templates: readonly { id: string }[],
   createSchema: z.ZodType,
@@ -19,14 +24,21 @@ async function seed(
   const missing = templates
     .filter((t) => !present.has(t.id))
     .map((t) => recordSchema.parse({ ...(createSchema.parse(t) as object), isTemplate: true, version: 1, createdAt: now, updatedAt: now }));
+  for (const record of missing as { id: string; version: number }[]) {
+    const { actor, role, requestId } = context;
+    await audit.append({ actor, role, requestId, action: `${kind}.seed-template`, target: { kind, id: record.id }, versionBefore: null, versionAfter: record.version, digestBefore: null, digestAfter: digestOf(record), outcome: 'ok' });
+  }
   if (missing.length > 0) await tx.write(kind, [...items, ...missing] as never[]);
   return missing.length;
 }
 
 /** Adds the shipped template personalities and roles that a data folder lacks; writes nothing when none is missing. */
-export async function seedTemplates(files: IFileService): Promise<{ personalities: number; roles: number }> {
-  return files.transaction(async (tx) => ({
-    personalities: await seed(tx, 'personality', PERSONALITY_TEMPLATES, personalityCreateSchema, personalitySchema),
-    roles: await seed(tx, 'role', ROLE_TEMPLATES, roleCreateSchema, roleSchema),
-  }));
+export async function seedTemplates(files: IFileService, audit: IAuditLog, context: SecurityContext): Promise<{ personalities: number; roles: number }> {
+  return files.transaction(
+    async (tx) => ({
+      personalities: await seed(tx, audit, context, 'personality', PERSONALITY_TEMPLATES, personalityCreateSchema, personalitySchema),
+      roles: await seed(tx, audit, context, 'role', ROLE_TEMPLATES, roleCreateSchema, roleSchema),
+    }),
+    { context },
+  );
 }

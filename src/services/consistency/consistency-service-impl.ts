@@ -8,6 +8,9 @@ import { WorkflowStatus } from '../../domain/workflow/workflow-definition';
 import { IWorkflowService } from '../../workflow/workflow-service';
 import { IAgentService } from '../agent/agent-service';
 import { IFileService } from '../file/file-service';
+import { IAuditLog } from '../../audit/audit-log';
+import { IAccessControl } from '../../security/access-control';
+import type { SecurityContext } from '../../security/security-context';
 import type { Finding, IConsistencyService, RepairOptions, RepairReport, VerifyReport } from './consistency-service';
 
 const UNFINISHED = new Set<string>([WorkflowStatus.PENDING, WorkflowStatus.RUNNING, WorkflowStatus.COMPENSATING]);
@@ -19,9 +22,12 @@ export class ConsistencyService implements IConsistencyService {
     @inject(IFileService) private readonly files: IFileService,
     @inject(IAgentService) private readonly agents: IAgentService,
     @inject(IWorkflowService) private readonly workflows: IWorkflowService,
+    @inject(IAccessControl) private readonly access: IAccessControl,
+    @inject(IAuditLog) private readonly audit: IAuditLog,
   ) {}
 
-  async verify(): Promise<VerifyReport> {
+  async verify(securityContext: SecurityContext): Promise<VerifyReport> {
+    await this.access.authorize(securityContext, 'read', { action: 'verify' });
     const findings: Finding[] = [];
     // Files are read as they are on disk: verify must not repair what it reports.
     const [personalities, roles, agents] = await Promise.all(RECORD_KINDS.map((kind) => this.files.inspect(kind)));
@@ -33,19 +39,24 @@ export class ConsistencyService implements IConsistencyService {
     const personalityById = new Map((personalities?.items ?? []).map((p) => [p.id, p as Personality]));
     const roleById = new Map((roles?.items ?? []).map((r) => [r.id, r as Role]));
     for (const agent of (agents?.items ?? []) as Agent[]) findings.push(...this.checkAgent(agent, personalityById, roleById));
-    const runs = await this.workflows.list();
+    const runs = await this.workflows.summaries(securityContext);
     for (const run of runs) {
       if (UNFINISHED.has(run.status)) findings.push({ severity: 'error', code: 'UNFINISHED_WORKFLOW', message: `workflow ${run.id} (${run.name}) was left ${run.status}`, records: [{ kind: 'workflow', id: run.id }] });
       if (run.status === WorkflowStatus.FAILED) findings.push({ severity: 'error', code: 'FAILED_WORKFLOW', message: `workflow ${run.id} (${run.name}) could not undo ${run.unresolved.join(', ')}`, records: [{ kind: 'workflow', id: run.id }] });
     }
+    const chain = await this.audit.verify();
+    if (!chain.ok) {
+      findings.push({ severity: 'error', code: 'AUDIT_TAMPERED', message: `${this.audit.path}: ${chain.problem ?? 'the chain is broken'}`, records: [{ kind: 'file', id: this.audit.path }], ...(chain.badLine ? { line: chain.badLine } : {}) });
+    }
     return {
       consistent: findings.length === 0,
       findings,
-      checked: { personalities: personalityById.size, roles: roleById.size, agents: agents?.items.length ?? 0, workflows: runs.length },
+      checked: { personalities: personalityById.size, roles: roleById.size, agents: agents?.items.length ?? 0, workflows: runs.length, auditEntries: chain.entries },
     };
   }
 
-  async repair(options: RepairOptions = {}): Promise<RepairReport> {
+  async repair(options: RepairOptions, securityContext: SecurityContext): Promise<RepairReport> {
+    const context = await this.access.authorize(securityContext, 'repair', { action: 'repair' });
     const dryRun = options.dryRun === true;
     const actions: RepairReport['actions'] = [];
     const remaining: Finding[] = [];
@@ -53,7 +64,7 @@ export class ConsistencyService implements IConsistencyService {
       if (!dryRun) await work();
       actions.push({ action, target, detail });
     };
-    for (const finding of (await this.verify()).findings) {
+    for (const finding of (await this.verify(context)).findings) {
       const [record] = finding.records;
       const id = record?.id ?? '';
       switch (finding.code) {
@@ -69,19 +80,23 @@ export class ConsistencyService implements IConsistencyService {
           }
           break;
         case 'STALE_RESOLUTION':
-          await act('re-resolve', `agent ${id}`, finding.message, () => this.agents.update(id, {}));
+          await act('re-resolve', `agent ${id}`, finding.message, () => this.agents.update(id, {}, { context }));
           break;
         case 'DANGLING_REFERENCE':
-          if (options.pruneDangling) await act('prune', `agent ${id}`, finding.message, () => this.agents.delete(id));
+          if (options.pruneDangling) await act('prune', `agent ${id}`, finding.message, () => this.agents.delete(id, { context }));
           else remaining.push(finding);
           break;
         case 'UNFINISHED_WORKFLOW':
         case 'FAILED_WORKFLOW':
-          await act('recover', `workflow ${id}`, finding.message, () => this.workflows.recover({ includeFailed: true }));
+          await act('recover', `workflow ${id}`, finding.message, () => this.workflows.recover({ includeFailed: true }, context));
+          break;
+        case 'AUDIT_TAMPERED':
+          // The evidence is kept as it is: a repaired chain would hide what happened.
+          remaining.push(finding);
           break;
       }
     }
-    return { dryRun, actions, remaining: dryRun ? remaining : (await this.verify()).findings };
+    return { dryRun, actions, remaining: dryRun ? remaining : (await this.verify(context)).findings };
   }
 
   private checkAgent(agent: Agent, personalities: ReadonlyMap<string, Personality>, roles: ReadonlyMap<string, Role>): Finding[] {

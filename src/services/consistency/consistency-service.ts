@@ -1,18 +1,21 @@
 import type { RecordKind } from '../../domain/record';
+import type { SecurityContext } from '../../security/security-context';
 
 /** One thing verify found wrong, with the records it concerns. */
 export interface Finding {
   severity: 'error' | 'warning';
-  code: 'FILE_CORRUPT' | 'FILE_HAND_EDITED' | 'DANGLING_REFERENCE' | 'STALE_RESOLUTION' | 'UNFINISHED_WORKFLOW' | 'FAILED_WORKFLOW';
+  code: 'FILE_CORRUPT' | 'FILE_HAND_EDITED' | 'DANGLING_REFERENCE' | 'STALE_RESOLUTION' | 'UNFINISHED_WORKFLOW' | 'FAILED_WORKFLOW' | 'AUDIT_TAMPERED';
   message: string;
   records: { kind: RecordKind | 'workflow' | 'file'; id: string }[];
+  /** For AUDIT_TAMPERED: the first bad line of the audit log. */
+  line?: number;
 }
 
 /** The result of a check across service boundaries. */
 export interface VerifyReport {
   consistent: boolean;
   findings: Finding[];
-  checked: { personalities: number; roles: number; agents: number; workflows: number };
+  checked: { personalities: number; roles: number; agents: number; workflows: number; auditEntries: number };
 }
 
 /** What repair did (or, in a dry run, would do). */
@@ -33,10 +36,10 @@ export interface RepairOptions {
 
 /** Checks and reconciles the data folder across the personality, role, agent, file and workflow services. */
 export interface IConsistencyService {
-  /** Finds corrupt or hand-edited files, dangling references, stale resolutions and unfinished workflows. Changes nothing. */
-  verify(): Promise<VerifyReport>;
-  /** Re-resolves stale agents, recovers unfinished workflows, re-stamps files; reports dangling agents unless pruning. */
-  repair(options?: RepairOptions): Promise<RepairReport>;
+  /** Finds corrupt or hand-edited files, dangling references, stale resolutions, unfinished workflows and a broken audit chain. Changes nothing. */
+  verify(context: SecurityContext): Promise<VerifyReport>;
+  /** Re-resolves stale agents, recovers unfinished workflows, re-stamps files; reports dangling agents unless pruning. Admins only. */
+  repair(options: RepairOptions, context: SecurityContext): Promise<RepairReport>;
 }
 
 /** Injection token for the consistency service. */

@@ -1,6 +1,7 @@
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import type { CollectionSnapshot } from '../../storage/collection-file';
+import type { SecurityContext } from '../../security/security-context';
 
 /** Reads and writes made while holding the data folder's write lock. */
 export interface FileTransaction {
@@ -24,6 +25,12 @@ export interface FileInspection<T> {
   items: readonly T[];
 }
 
+/** Options of a transaction: who writes, and a cancellation signal. */
+export interface TransactionOptions {
+  context?: SecurityContext;
+  signal?: AbortSignal;
+}
+
 /** How many previous versions of each record are kept. */
 export const HISTORY_LIMIT = 20;
 
@@ -43,10 +50,11 @@ export interface IFileService {
   /** Looks at a collection file as it is on disk, repairing nothing (for verify). */
   inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>>;
   /**
-   * Runs a read-modify-write under the cross-process write lock. An aborted `signal` (checked once the lock is
-   * held and before every write) abandons the work with nothing written.
+   * Runs a read-modify-write under the cross-process write lock, for a context holding the right to write
+   * (FORBIDDEN otherwise). An aborted `signal` (checked once the lock is held and before every write) abandons
+   * the work with nothing written.
    */
-  transaction<T>(work: (tx: FileTransaction) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  transaction<T>(work: (tx: FileTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 /** Injection token for the file service. */

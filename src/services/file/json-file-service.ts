@@ -11,7 +11,8 @@ import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
 import { HistoryFile } from '../../storage/history-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
-import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions } from './file-service';
+import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
+import { IAccessControl } from '../../security/access-control';
 
 interface FileRead {
   /** Identity of the bytes read: inode, size and mtime, so a rename or in-place edit by anyone is noticed. */
@@ -48,6 +49,7 @@ export class JsonFileService implements IFileService {
   constructor(
     @inject(StorageOptions) options: StorageOptions,
     @inject(ILogger) private readonly logger: ILogger,
+    @inject(IAccessControl) private readonly access: IAccessControl,
   ) {
     this.dataDir = resolve(options.dataDir);
     this.configDir = join(this.dataDir, 'config');
@@ -83,11 +85,15 @@ export class JsonFileService implements IFileService {
     if (cached?.signature === file.signature) return cached.snapshot as CollectionSnapshot<RecordOf<K>>;
     if (file.decoded.status === 'ok') return this.remember(kind, file.signature, file.decoded.snapshot) as CollectionSnapshot<RecordOf<K>>;
     // Repairs (re-stamping a hand edit, restoring a backup) write, so they happen under the lock.
-    return this.transaction((tx) => tx.read(kind));
+    return this.locked((tx) => tx.read(kind));
   }
 
-  async transaction<T>(work: (tx: FileTransaction) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
-    const { signal } = options;
+  async transaction<T>(work: (tx: FileTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    await this.access.authorize(options.context, 'write', { action: 'file.transaction' });
+    return this.locked(work, options.signal);
+  }
+
+  private async locked<T>(work: (tx: FileTransaction) => Promise<T>, signal?: AbortSignal): Promise<T> {
     await guardIo('lock', this.configDir, () => fsp.mkdir(this.configDir, { recursive: true }));
     return this.lock.run(() => {
       throwIfAborted(signal, 'lock');

@@ -9,6 +9,12 @@ import { findForbiddenKeys } from '../../domain/validation/forbidden-keys';
 import { parseInput } from '../../domain/validation/parse-input';
 import type { FileTransaction, IFileService } from '../file/file-service';
 import type { IRecordService, RecordChange, ResolvedUpdate, RevertOutcome, WriteOptions } from './record-service';
+import type { IAccessControl } from '../../security/access-control';
+import type { IAuditLog } from '../../audit/audit-log';
+import { digestOf, type AuditOutcome } from '../../audit/audit-entry';
+import { hasErrorCode, isAgentcfgError } from '../../domain/errors/agentcfg-error';
+import { hasRight, type Right } from '../../security/rights';
+import type { SecurityContext } from '../../security/security-context';
 import { changedPaths } from '../../domain/conflict/field-paths';
 import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
 
@@ -16,6 +22,20 @@ import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-u
 function withRecord<T extends { id: string }>(items: readonly T[], id: string, record: T | null): T[] {
   if (record === null) return items.filter((r) => r.id !== id);
   return items.some((r) => r.id === id) ? items.map((r) => (r.id === id ? record : r)) : [...items, record];
+}
+
+/** What every record service works with: storage, the rights check, and the audit log. */
+export interface RecordServiceDeps {
+  files: IFileService;
+  access: IAccessControl;
+  audit: IAuditLog;
+}
+
+/** One change being made: who asks, what for, and where it sits in a workflow. */
+interface Change {
+  context: SecurityContext;
+  action: string;
+  options: WriteOptions;
 }
 
 /** The schemas that define one kind of record. */
@@ -31,25 +51,36 @@ export interface RecordSchemas {
  * protection, and read-modify-write under the data folder's lock. Kinds add their reference rules.
  */
 export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> implements IRecordService<RecordOf<K>, TInput, TPatch> {
+  protected readonly files: IFileService;
+  private readonly access: IAccessControl;
+  private readonly audit: IAuditLog;
+
   protected constructor(
     protected readonly kind: K,
     private readonly schemas: RecordSchemas,
-    protected readonly files: IFileService,
-  ) {}
+    deps: RecordServiceDeps,
+  ) {
+    this.files = deps.files;
+    this.access = deps.access;
+    this.audit = deps.audit;
+  }
 
   async create(input: TInput, options: WriteOptions = {}): Promise<RecordOf<K>> {
-    const body = parseInput(this.schemas.create, input, `${this.kind}`, this.context('create')) as { id?: string };
-    const now = options.now ?? new Date().toISOString();
-    const id = body.id ?? newId();
-    const record = this.validateRecord({ ...body, id, isTemplate: false, version: 1, createdAt: now, updatedAt: now }, 'create');
-    return this.files.transaction(async (tx) => {
-      const { items } = await tx.read(this.kind);
-      const existing = items.find((r) => r.id === id);
-      if (existing) throw new ConflictError(`${this.kind} '${id}' already exists`, existing, { context: this.context('create') });
-      const prepared = await this.prepare(tx, record, 'create');
-      await tx.write(this.kind, [...items, prepared]);
-      return prepared;
-    }, options);
+    const claimedId = (input as { id?: unknown } | null)?.id;
+    return this.changing('create', typeof claimedId === 'string' ? claimedId : undefined, options, 'write', async (change) => {
+      const body = parseInput(this.schemas.create, input, `${this.kind}`, this.context('create')) as { id?: string };
+      const now = options.now ?? new Date().toISOString();
+      const id = body.id ?? newId();
+      const record = this.validateRecord({ ...body, id, isTemplate: false, version: 1, createdAt: now, updatedAt: now }, 'create');
+      return this.files.transaction(async (tx) => {
+        const { items } = await tx.read(this.kind);
+        const existing = items.find((r) => r.id === id);
+        if (existing) throw new ConflictError(`${this.kind} '${id}' already exists`, existing, { context: this.context('create') });
+        const prepared = await this.prepare(tx, record, 'create');
+        await this.commit(tx, change, null, prepared, [...items, prepared]);
+        return prepared;
+      }, this.txOptions(options, change));
+    });
   }
 
   async get(id: string): Promise<RecordOf<K> | null> {
@@ -67,15 +98,17 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
   }
 
   async updateResolved(id: string, patch: TPatch, options: WriteOptions = {}): Promise<ResolvedUpdate<RecordOf<K>>> {
-    this.checkId(id, 'update');
-    this.checkPatchShape(patch);
-    return this.files.transaction(async (tx) => {
-      const { items } = await tx.read(this.kind);
-      const current = this.findChangeable(items, id, {}, 'update');
-      const { record: merged, fields } = await this.reconcile(tx, current, patch as Record<string, unknown>, options);
-      const next = await this.replace(tx, items, current, merged, options, 'update');
-      return { record: next, fields };
-    }, options);
+    return this.changing('update', id, options, 'write', async (change) => {
+      this.checkId(id, 'update');
+      this.checkPatchShape(patch);
+      return this.files.transaction(async (tx) => {
+        const { items } = await tx.read(this.kind);
+        const current = await this.findChangeable(items, id, {}, change);
+        const { record: merged, fields } = await this.reconcile(tx, current, patch as Record<string, unknown>, options);
+        const next = await this.replace(tx, items, current, merged, change);
+        return { record: next, fields };
+      }, this.txOptions(options, change));
+    });
   }
 
   async history(id: string): Promise<RecordOf<K>[]> {
@@ -84,31 +117,82 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
   }
 
   async restore(id: string, version: number, options: WriteOptions = {}): Promise<RecordOf<K>> {
-    this.checkId(id, 'restore');
-    return this.files.transaction(async (tx) => {
-      const { items } = await tx.read(this.kind);
-      const current = this.findChangeable(items, id, options, 'restore');
-      const earlier = (await tx.history(this.kind, id)).find((r) => r.version === version);
-      if (!earlier) throw new NotFoundError(`${this.kind} '${id}' version`, String(version), this.context('restore'));
-      return this.replace(tx, items, current, earlier as Record<string, unknown>, options, 'restore');
-    }, options);
+    return this.changing('restore', id, options, 'write', async (change) => {
+      this.checkId(id, 'restore');
+      return this.files.transaction(async (tx) => {
+        const { items } = await tx.read(this.kind);
+        const current = await this.findChangeable(items, id, options, change);
+        const earlier = (await tx.history(this.kind, id)).find((r) => r.version === version);
+        if (!earlier) throw new NotFoundError(`${this.kind} '${id}' version`, String(version), this.context('restore'));
+        return this.replace(tx, items, current, earlier as Record<string, unknown>, change);
+      }, this.txOptions(options, change));
+    });
   }
 
   /** Writes `body` as the record's next version, keeping the current one in its history. */
-  private async replace(
-    tx: FileTransaction,
-    items: readonly RecordOf<K>[],
-    current: RecordOf<K>,
-    body: Record<string, unknown>,
-    options: WriteOptions,
-    operation: string,
-  ): Promise<RecordOf<K>> {
-    const updatedAt = options.now ?? new Date().toISOString();
+  private async replace(tx: FileTransaction, items: readonly RecordOf<K>[], current: RecordOf<K>, body: Record<string, unknown>, change: Change): Promise<RecordOf<K>> {
+    const operation = change.action.slice(this.kind.length + 1);
+    const updatedAt = change.options.now ?? new Date().toISOString();
     const meta = { id: current.id, isTemplate: current.isTemplate, createdAt: current.createdAt, version: current.version + 1, updatedAt };
     const next = await this.prepare(tx, this.validateRecord({ ...body, ...meta }, operation), operation);
     await tx.appendHistory(this.kind, current);
-    await tx.write(this.kind, items.map((r) => (r.id === current.id ? next : r)));
+    await this.commit(tx, change, current, next, items.map((r) => (r.id === current.id ? next : r)));
     return next;
+  }
+
+  /**
+   * Runs a change as `context` after checking its right; a change that fails is audited as failed (or denied),
+   * one that succeeds is audited by `commit` before it is written.
+   */
+  private async changing<T>(operation: string, id: string | undefined, options: WriteOptions, right: Right, work: (change: Change) => Promise<T>): Promise<T> {
+    const action = `${this.kind}.${operation}`;
+    const step = options.workflowStep;
+    const target = id === undefined ? undefined : { kind: this.kind, id: id.slice(0, 100) };
+    const context = await this.access.authorize(options.context, right, { action, ...(target ? { target } : {}), ...(step ? { workflowId: step.workflowId } : {}) });
+    const change: Change = { context, action, options };
+    try {
+      return await work(change);
+    } catch (error) {
+      // Denials by access control are audited where they are decided.
+      const decided = isAgentcfgError(error) && error.context.missingRight !== undefined;
+      if (!decided) {
+        const reason = isAgentcfgError(error) ? `${error.code}: ${error.message}` : `INTERNAL_ERROR: ${String(error)}`;
+        await this.auditEvent(change, target, hasErrorCode(error, 'FORBIDDEN') ? 'denied' : 'failed', { reason });
+      }
+      throw error;
+    }
+  }
+
+  /** Audits a change (fsync'd) and only then writes it: a change that cannot be audited is not made. */
+  private async commit(tx: FileTransaction, change: Change, before: RecordOf<K> | null, after: RecordOf<K> | null, items: readonly RecordOf<K>[], outcome: AuditOutcome = 'ok'): Promise<void> {
+    const record = after ?? before;
+    await this.auditEvent(change, record ? { kind: this.kind, id: record.id } : undefined, outcome, {
+      versionBefore: before?.version ?? null,
+      versionAfter: after?.version ?? null,
+      digestBefore: digestOf(before),
+      digestAfter: digestOf(after),
+    });
+    await tx.write(this.kind, items);
+  }
+
+  private async auditEvent(change: Change, target: { kind: string; id: string } | undefined, outcome: AuditOutcome, fields: Record<string, unknown>): Promise<void> {
+    const { context, action, options } = change;
+    const step = options.workflowStep;
+    await this.audit.append({
+      actor: context.actor,
+      role: context.role,
+      requestId: context.requestId,
+      action,
+      ...(target ? { target } : {}),
+      ...fields,
+      ...(step ? { workflowId: step.workflowId, stepId: step.stepId } : {}),
+      outcome,
+    });
+  }
+
+  /** The file service needs the same context: it, too, refuses writes without one. */
+  private txOptions(options: WriteOptions, change: Change): { signal?: AbortSignal; context: SecurityContext } {
+    return { ...(options.signal ? { signal: options.signal } : {}), context: change.context };
   }
 
   /**
@@ -136,17 +220,23 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
   }
 
   async delete(id: string, options: WriteOptions = {}): Promise<RecordOf<K>> {
-    this.checkId(id, 'delete');
-    return this.files.transaction(async (tx) => {
-      const { items } = await tx.read(this.kind);
-      const current = this.findChangeable(items, id, options, 'delete');
-      await this.checkNotInUse(tx, current);
-      await tx.write(this.kind, items.filter((r) => r.id !== id));
-      return current;
-    }, options);
+    return this.changing('delete', id, options, 'write', async (change) => {
+      this.checkId(id, 'delete');
+      return this.files.transaction(async (tx) => {
+        const { items } = await tx.read(this.kind);
+        const current = await this.findChangeable(items, id, options, change);
+        await this.checkNotInUse(tx, current);
+        await this.commit(tx, change, current, null, items.filter((r) => r.id !== id));
+        return current;
+      }, this.txOptions(options, change));
+    });
   }
 
-  async revert(change: RecordChange<RecordOf<K>>, options: Pick<WriteOptions, 'signal'> = {}): Promise<RevertOutcome> {
+  async revert(undo: RecordChange<RecordOf<K>>, options: Pick<WriteOptions, 'signal' | 'context' | 'workflowStep'> = {}): Promise<RevertOutcome> {
+    return this.changing('revert', undo.id, options, 'write', (change) => this.revertAs(undo, change));
+  }
+
+  private async revertAs(change: RecordChange<RecordOf<K>>, audited: Change): Promise<RevertOutcome> {
     this.checkId(change.id, 'revert');
     return this.files.transaction(async (tx) => {
       const { items } = await tx.read(this.kind);
@@ -165,9 +255,9 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
         });
       }
       // References are not re-checked: the state restored is the one that held before the change.
-      await tx.write(this.kind, withRecord(items, change.id, change.before));
+      await this.commit(tx, audited, current, change.before, withRecord(items, change.id, change.before), 'compensated');
       return 'reverted';
-    }, options);
+    }, this.txOptions(audited.options, audited));
   }
 
   /** Last step before a write: refuses references that would dangle, and stamps what the kind derives. */
@@ -203,11 +293,16 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     if (details.length > 0) throw new ValidationError(`invalid ${this.kind} patch: ${details.map((d) => d.path).join(', ')}`, details, { context });
   }
 
-  private findChangeable(items: readonly RecordOf<K>[], id: string, guard: WriteOptions, operation: string): RecordOf<K> {
+  /** The record to change; templates are for admins to change and for nobody to delete. */
+  private async findChangeable(items: readonly RecordOf<K>[], id: string, guard: WriteOptions, change: Change): Promise<RecordOf<K>> {
+    const operation = change.action.slice(this.kind.length + 1);
     const context = this.context(operation);
     const current = items.find((r) => r.id === id);
     if (!current) throw new NotFoundError(this.kind, id, context);
-    if (current.isTemplate) throw new ForbiddenError(`${this.kind} '${id}' is a template and cannot be changed or deleted`, { context: { ...context, id } });
+    if (current.isTemplate && operation === 'delete') throw new ForbiddenError(`${this.kind} '${id}' is a template and cannot be deleted`, { context: { ...context, id } });
+    if (current.isTemplate && !hasRight(change.context.role, 'manage-templates')) {
+      await this.access.deny(change.context, 'manage-templates', { action: change.action, target: { kind: this.kind, id } }, `${this.kind} '${id}' is a template; changing templates needs the right 'manage-templates' (admin)`);
+    }
     if (guard.expectedVersion !== undefined && guard.expectedVersion !== current.version) {
       throw new ConflictError(
         `${this.kind} '${id}' is at version ${current.version}, not the expected ${guard.expectedVersion}`,

@@ -1,7 +1,12 @@
 import type { ConflictStrategy, FieldRule, FieldSource } from '../../domain/conflict/resolve-update';
+import type { SecurityContext } from '../../security/security-context';
 
-/** Options of a change: a version guard, a cancellation signal, and the time to stamp. */
+/** Options of a change: who makes it, a version guard, a cancellation signal, and the time to stamp. */
 export interface WriteOptions {
+  /** Who makes the change; required: a change without a context ConfigurationService issued is FORBIDDEN. */
+  context?: SecurityContext;
+  /** The workflow step making the change, for the audit log. */
+  workflowStep?: { workflowId: string; stepId: string };
   /** Refuse with CONFLICT unless the record is at this version. */
   expectedVersion?: number;
   /** Abandon the change (writing nothing) if this is aborted before the write. */
@@ -37,7 +42,10 @@ export interface RecordChange<TRecord> {
 /** What an undo found and did. */
 export type RevertOutcome = 'reverted' | 'already-reverted';
 
-/** Create, read, update and delete for one kind of record. */
+/**
+ * Create, read, update and delete for one kind of record. Every change needs `options.context` (issued by
+ * ConfigurationService) holding the right to make it, and is audited; reads need no right beyond reading.
+ */
 export interface IRecordService<TRecord, TInput, TPatch> {
   /** Validates and stores a new record (id generated when absent); CONFLICT if the id is taken. */
   create(input: TInput, options?: WriteOptions): Promise<TRecord>;
@@ -59,5 +67,5 @@ export interface IRecordService<TRecord, TInput, TPatch> {
    * Puts a record back exactly as it was before a change (fields, version, timestamps). Idempotent: a change
    * that never happened, or was already undone, is left alone. CONFLICT if the record changed since.
    */
-  revert(change: RecordChange<TRecord>, options?: Pick<WriteOptions, 'signal'>): Promise<RevertOutcome>;
+  revert(change: RecordChange<TRecord>, options?: Pick<WriteOptions, 'signal' | 'context' | 'workflowStep'>): Promise<RevertOutcome>;
 }

@@ -328,7 +328,7 @@ describe('Feature: configuration system consistency — no half-made change surv
       expect(agent?.resolution).to.deep.include({ personalityVersion: 1, roleVersion: 1 });
       expect((await base.configuration.verify()).consistent).to.equal(true);
       // A change that bypasses the configuration service (and so its propagation) leaves the agent stale.
-      await base.container.get<IRoleService>(IRoleService).update('reviewer', { systemPrompt: 'You review everything twice.' });
+      await base.container.get<IRoleService>(IRoleService).update('reviewer', { systemPrompt: 'You review everything twice.' }, { context: base.configuration.issueContext() });
       const report = await base.configuration.verify();
       expect(report.findings.map((f) => f.code)).to.deep.equal(['STALE_RESOLUTION']);
       const repaired = await base.configuration.repair();

@@ -49,13 +49,21 @@ describe('Feature: personality, role and agent services keep records valid, vers
       expect(await hashConfigFiles(env.dataDir)).to.deep.equal(before);
     });
 
-    it('refuses to change or delete a template role or personality (FORBIDDEN)', async function () {
+    it('refuses to change a template for an editor and to delete one for anybody (FORBIDDEN)', async function () {
       const templateId = ROLE_TEMPLATES[0]?.id as string;
-      expect((await rejection(env.configuration.updateRole(templateId, { name: 'Mine' }))).code).to.equal('FORBIDDEN');
+      const editor = env.configuration.as({ actor: 'eddie', role: 'editor' });
+      expect((await rejection(editor.updateRole(templateId, { name: 'Mine' }))).code).to.equal('FORBIDDEN');
       expect((await rejection(env.configuration.deleteRole(templateId))).code).to.equal('FORBIDDEN');
-      expect((await rejection(env.configuration.updatePersonality('balanced', { humor: 99 }))).code).to.equal('FORBIDDEN');
+      expect((await rejection(editor.updatePersonality('balanced', { humor: 99 }))).code).to.equal('FORBIDDEN');
       expect((await rejection(env.configuration.deletePersonality('balanced'))).code).to.equal('FORBIDDEN');
       expect((await env.configuration.getRole(templateId))?.version).to.equal(1);
+    });
+
+    it('lets an admin change a template, which stays a template', async function () {
+      const templateId = ROLE_TEMPLATES[0]?.id as string;
+      const changed = await env.configuration.updateRole(templateId, { focusAreas: ['architecture'] });
+      expect(changed).to.include({ version: 2, isTemplate: true });
+      expect(changed.focusAreas).to.deep.equal(['architecture']);
     });
   });
 
@@ -167,8 +175,8 @@ describe('Feature: personality, role and agent services keep records valid, vers
         read: (kind) => real.read(kind),
         history: (kind, id) => real.history(kind, id),
         inspect: (kind) => real.inspect(kind),
-        transaction: (work) =>
-          real.transaction((tx) => work({ ...tx, write: sinon.fake.rejects(Object.assign(new Error('disk on fire'), { code: 'EIO' })) })),
+        transaction: (work, options) =>
+          real.transaction((tx) => work({ ...tx, write: sinon.fake.rejects(Object.assign(new Error('disk on fire'), { code: 'EIO' })) }), options),
       };
       const faked = await createTestContainer({ dataDir: env.dataDir, overrides: [[IFileService, failing]] });
       const before = await hashConfigFiles(env.dataDir);

@@ -2,10 +2,10 @@
 // "PAUSED" so the parent can SIGKILL it right there. Usage: workflow-crasher <dataDir> <workflow.json> <point>
 //   before:<stepId>   after the step's intent is journaled, before its service call
 //   after:<stepId>    after the step's service call wrote, before the step's result is journaled
-//   mid-write:<n>     in the n-th collection-file write, between the temp file and the rename
+//   mid-write:<n>     in the n-th collection-file write (config/*.json), between the temp file and the rename
 import 'reflect-metadata';
 import { promises as fsp, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import sinon from 'sinon';
 import { createContainer } from '../../../src/di/container';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     let writes = 0;
     const rename = fsp.rename.bind(fsp);
     sinon.stub(fsp, 'rename').callsFake(async (from, to) => {
-      if (basename(String(to)).endsWith('.json') && ++writes === Number(target)) return pause();
+      if (basename(dirname(String(to))) === 'config' && basename(String(to)).endsWith('.json') && ++writes === Number(target)) return pause();
       return rename(from, to);
     });
   } else {

@@ -1,0 +1,37 @@
+import type { FileHandle } from 'node:fs/promises';
+import { GENESIS_HASH, type AuditEntry } from './audit-entry';
+
+/** Where the chain ends: the last entry's number and hash, and the bytes that hold whole lines. */
+export interface AuditTail {
+  seq: number;
+  hash: string;
+  /** Length of the file up to and including its last line end; anything after is a torn write. */
+  goodBytes: number;
+}
+
+/** Entries are a few hundred bytes; a window this large always holds the last one whole. */
+const WINDOW = 64 * 1024;
+
+async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(end - start);
+  await handle.read(buffer, 0, buffer.length, start);
+  return buffer;
+}
+
+/** Finds the last whole entry by reading only the end of the file, so an append costs the same however long the log grows. */
+export async function readAuditTail(handle: FileHandle, size: number): Promise<AuditTail> {
+  let start = Math.max(0, size - WINDOW);
+  let text = await readRange(handle, start, size);
+  let lastEnd = text.lastIndexOf(0x0a);
+  let lineStart = lastEnd > 0 ? text.lastIndexOf(0x0a, lastEnd - 1) + 1 : 0;
+  if ((lastEnd < 0 || lineStart === 0) && start > 0) {
+    // An unusually long last line: read the whole file.
+    start = 0;
+    text = await readRange(handle, 0, size);
+    lastEnd = text.lastIndexOf(0x0a);
+    lineStart = lastEnd > 0 ? text.lastIndexOf(0x0a, lastEnd - 1) + 1 : 0;
+  }
+  if (lastEnd < 0) return { seq: 0, hash: GENESIS_HASH, goodBytes: 0 };
+  const entry = JSON.parse(text.subarray(lineStart, lastEnd).toString('utf8')) as AuditEntry;
+  return { seq: entry.seq, hash: entry.hash, goodBytes: start + lastEnd + 1 };
+}

@@ -1,0 +1,70 @@
+import type { AuditEvent, AuditOutcome } from '../audit/audit-entry';
+import type { IAuditLog } from '../audit/audit-log';
+import { WorkflowStatus } from '../domain/workflow/workflow-definition';
+import type { SecurityContext } from '../security/security-context';
+import type { JournalEntry, JournalEvent } from './journal-entry';
+import type { RecordedError } from './workflow-run';
+
+/** Where a workflow appends what happens to it. */
+export interface JournalWriter {
+  append(event: JournalEvent, data: Record<string, unknown>): Promise<JournalEntry>;
+  close(): Promise<void>;
+}
+
+const STATUS_OUTCOME: Record<string, AuditOutcome> = {
+  [WorkflowStatus.COMPENSATING]: 'failed',
+  [WorkflowStatus.FAILED]: 'failed',
+  [WorkflowStatus.COMPENSATED]: 'compensated',
+};
+
+/** The audit entry of a journal event; null for retries and breaker changes, which stay in the journal only. */
+function auditOf(event: JournalEvent, data: Record<string, unknown>): Pick<AuditEvent, 'action' | 'outcome' | 'stepId' | 'reason' | 'target'> | null {
+  const stepId = typeof data.stepId === 'string' ? data.stepId : undefined;
+  const error = data.error as RecordedError | undefined;
+  const reason = error ? { reason: `${error.code}: ${error.message}` } : {};
+  switch (event) {
+    case 'workflow.started':
+      return { action: 'workflow.started', outcome: 'ok' };
+    case 'workflow.status': {
+      const status = String(data.status);
+      return { action: `workflow.${status.toLowerCase()}`, outcome: STATUS_OUTCOME[status] ?? 'ok', ...reason };
+    }
+    case 'step.intent': {
+      const target = data.service !== 'custom' && typeof data.targetId === 'string' ? { target: { kind: String(data.service), id: data.targetId } } : {};
+      return { action: 'step.started', outcome: 'ok', ...(stepId ? { stepId } : {}), ...target };
+    }
+    case 'step.completed':
+      return { action: 'step.completed', outcome: 'ok', ...(stepId ? { stepId } : {}) };
+    case 'step.failed':
+      return { action: 'step.failed', outcome: 'failed', ...(stepId ? { stepId } : {}), ...reason };
+    case 'compensation.completed':
+      return { action: 'step.compensated', outcome: 'compensated', ...(stepId ? { stepId } : {}) };
+    case 'compensation.failed':
+      return { action: 'step.compensation-failed', outcome: 'failed', ...(stepId ? { stepId } : {}), ...reason };
+    case 'step.policy':
+      return null;
+  }
+}
+
+/** A workflow journal whose transitions are audited first: a transition that cannot be audited is not journaled. */
+export class AuditedJournal implements JournalWriter {
+  constructor(
+    private readonly journal: JournalWriter,
+    private readonly audit: IAuditLog,
+    private readonly context: SecurityContext,
+    private readonly workflowId: string,
+  ) {}
+
+  async append(event: JournalEvent, data: Record<string, unknown>): Promise<JournalEntry> {
+    const audited = auditOf(event, data);
+    if (audited) {
+      const { actor, role, requestId } = this.context;
+      await this.audit.append({ actor, role, requestId, target: { kind: 'workflow', id: this.workflowId }, ...audited, workflowId: this.workflowId });
+    }
+    return this.journal.append(event, data);
+  }
+
+  close(): Promise<void> {
+    return this.journal.close();
+  }
+}
