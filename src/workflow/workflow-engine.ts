@@ -22,6 +22,7 @@ import { IAuditLog } from '../audit/audit-log';
 import { IAccessControl } from '../security/access-control';
 import type { SecurityContext } from '../security/security-context';
 import { AuditedJournal, type JournalWriter } from './audited-journal';
+import { auditFailure } from '../audit/audit-failure';
 
 /** The definition as the journal keeps it: custom steps' code cannot be stored, only their ids and inputs. */
 function jsonDefinition(definition: WorkflowDefinition): unknown {
@@ -59,7 +60,13 @@ export class WorkflowEngine implements IWorkflowService {
 
   async run(input: unknown, securityContext: SecurityContext): Promise<WorkflowRun> {
     const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.run' });
-    const { definition, order } = preflight(input);
+    let planned: ReturnType<typeof preflight>;
+    try {
+      planned = preflight(input);
+    } catch (error) {
+      throw await auditFailure(this.audit, context, 'workflow.run', error);
+    }
+    const { definition, order } = planned;
     const id = randomUUID();
     await this.store.ensureDir();
     const release = await this.store.lockFor(id, 0).acquire();

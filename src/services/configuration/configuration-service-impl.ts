@@ -32,6 +32,7 @@ import type { ContextAuthority } from '../../security/context-authority';
 import type { Right } from '../../security/rights';
 import { principalSchema, type Principal, type SecurityContext } from '../../security/security-context';
 import { auditFilterSchema } from '../../audit/audit-filter';
+import { auditFailure } from '../../audit/audit-failure';
 import { cascadeDeletePersonalityWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
 import { changedPaths } from '../../domain/conflict/field-paths';
 import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
@@ -96,9 +97,22 @@ export class ConfigurationService implements IConfigurationService {
     return this.parts.issue({ actor, role, requestId: requestId ?? randomUUID() });
   }
 
-  /** The context of one call, checked for `right` up front (for changes that run as workflows). */
+  /** The context of one call, checked for `right` up front. */
   private async authorized(right: Right, action: string, target?: { kind: string; id: string }): Promise<SecurityContext> {
     return this.parts.access.authorize(this.issueContext(), right, { action, ...(target ? { target } : {}) });
+  }
+
+  /**
+   * A request that spans services (it runs as a workflow): checked for `right` first, and audited as failed
+   * when it is refused before or after its workflow ran.
+   */
+  private async request<T>(right: Right, action: string, work: (context: SecurityContext) => Promise<T>, target?: { kind: string; id: string }): Promise<T> {
+    const context = await this.authorized(right, action, target);
+    try {
+      return await work(context);
+    } catch (error) {
+      throw await auditFailure(this.parts.audit, context, action, error, target ? { target } : {});
+    }
   }
 
   onDidChangePersonality(listener: ChangeListener): Disposable {
@@ -161,12 +175,18 @@ export class ConfigurationService implements IConfigurationService {
   async deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
     const { cascade, ...guard } = options;
     if (!cascade) return this.changed(this.personalities.delete(id, { ...guard, context: this.issueContext() }));
-    const context = await this.authorized('write', 'personality.delete', { kind: 'personality', id });
-    const personality = await this.personalities.get(id);
-    if (!personality) throw new NotFoundError('personality', id, { service: 'configuration', operation: 'deletePersonality' });
-    const users = (await this.agents.list()).filter((a) => a.personalityId === id);
-    await this.completed(await this.changed(this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion), context)));
-    return personality;
+    return this.request(
+      'write',
+      'personality.delete-cascade',
+      async (context) => {
+        const personality = await this.personalities.get(id);
+        if (!personality) throw new NotFoundError('personality', id, { service: 'configuration', operation: 'deletePersonality' });
+        const users = (await this.agents.list()).filter((a) => a.personalityId === id);
+        await this.completed(await this.changed(this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion), context)));
+        return personality;
+      },
+      { kind: 'personality', id: id.slice(0, 100) },
+    );
   }
 
   createRole(input: RoleInput): Promise<Role> {
@@ -207,11 +227,17 @@ export class ConfigurationService implements IConfigurationService {
     const field = kind === 'personality' ? 'personalityId' : 'roleId';
     const dependents = (await this.agents.list()).filter((a) => a[field] === id);
     if (dependents.length === 0) return this.changed(this.serviceFor(kind).updateResolved(id, patch, { ...options, context }));
-    await this.parts.access.authorize(context, 'write', { action: `${kind}.update`, target: { kind, id } });
-    const before = await this.serviceFor(kind).get(id);
-    const run = await this.completed(await this.changed(this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents), context)));
-    const record = outputOf<AnyRecord>(run, 'change');
-    return { record, fields: await this.fieldSources(kind, before, record, patch, options) };
+    return this.request(
+      'write',
+      `${kind}.update-and-propagate`,
+      async (checked) => {
+        const before = await this.serviceFor(kind).get(id);
+        const run = await this.completed(await this.changed(this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents), checked)));
+        const record = outputOf<AnyRecord>(run, 'change');
+        return { record, fields: await this.fieldSources(kind, before, record, patch, options) };
+      },
+      { kind, id },
+    );
   }
 
   /** Where the fields of a propagated change came from (the service worked this out inside the workflow). */
@@ -265,22 +291,24 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   async createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>> {
-    const context = await this.authorized('write', 'agent.create-with-dependencies');
-    const parsed = parseInput(agentWithDependenciesSchema, request, 'agent with dependencies', { service: 'configuration', operation: 'createAgentWithDependencies' });
-    const workflow = await this.completed(await this.changed(this.workflows.run(createAgentWithDependenciesWorkflow(parsed), context)));
-    const agent = outputOf<Agent>(workflow, 'agent');
-    const [personality, role] = await Promise.all([this.personalities.get(agent.personalityId), this.roles.get(agent.roleId)]);
-    return { result: { agent, personality: personality as Personality, role: role as Role }, workflow };
+    return this.request('write', 'agent.create-with-dependencies', async (context) => {
+      const parsed = parseInput(agentWithDependenciesSchema, request, 'agent with dependencies', { service: 'configuration', operation: 'createAgentWithDependencies' });
+      const workflow = await this.completed(await this.changed(this.workflows.run(createAgentWithDependenciesWorkflow(parsed), context)));
+      const agent = outputOf<Agent>(workflow, 'agent');
+      const [personality, role] = await Promise.all([this.personalities.get(agent.personalityId), this.roles.get(agent.roleId)]);
+      return { result: { agent, personality: personality as Personality, role: role as Role }, workflow };
+    });
   }
 
   async importBundle(bundle: unknown): Promise<WorkflowOutcome<{ personalities: number; roles: number; agents: number }>> {
-    const context = await this.authorized('write', 'import');
-    const parsed = parseInput(bundleSchema, bundle, 'bundle', { service: 'configuration', operation: 'import' });
-    const result = { personalities: parsed.personalities.length, roles: parsed.roles.length, agents: parsed.agents.length };
-    if (result.personalities + result.roles + result.agents === 0) {
-      throw new ValidationError('the bundle holds no records to import', [{ path: '', message: 'no personalities, roles or agents' }]);
-    }
-    return { result, workflow: await this.completed(await this.changed(this.workflows.run(importWorkflow(parsed), context))) };
+    return this.request('write', 'import', async (context) => {
+      const parsed = parseInput(bundleSchema, bundle, 'bundle', { service: 'configuration', operation: 'import' });
+      const result = { personalities: parsed.personalities.length, roles: parsed.roles.length, agents: parsed.agents.length };
+      if (result.personalities + result.roles + result.agents === 0) {
+        throw new ValidationError('the bundle holds no records to import', [{ path: '', message: 'no personalities, roles or agents' }]);
+      }
+      return { result, workflow: await this.completed(await this.changed(this.workflows.run(importWorkflow(parsed), context))) };
+    });
   }
 
   async exportBundle(): Promise<Bundle> {

@@ -12,7 +12,7 @@ import type { IRecordService, RecordChange, ResolvedUpdate, RevertOutcome, Write
 import type { IAccessControl } from '../../security/access-control';
 import type { IAuditLog } from '../../audit/audit-log';
 import { digestOf, type AuditOutcome } from '../../audit/audit-entry';
-import { hasErrorCode, isAgentcfgError } from '../../domain/errors/agentcfg-error';
+import { auditFailure } from '../../audit/audit-failure';
 import { hasRight, type Right } from '../../security/rights';
 import type { SecurityContext } from '../../security/security-context';
 import { changedPaths } from '../../domain/conflict/field-paths';
@@ -153,13 +153,7 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     try {
       return await work(change);
     } catch (error) {
-      // Denials by access control are audited where they are decided.
-      const decided = isAgentcfgError(error) && error.context.missingRight !== undefined;
-      if (!decided) {
-        const reason = isAgentcfgError(error) ? `${error.code}: ${error.message}` : `INTERNAL_ERROR: ${String(error)}`;
-        await this.auditEvent(change, target, hasErrorCode(error, 'FORBIDDEN') ? 'denied' : 'failed', { reason });
-      }
-      throw error;
+      throw await auditFailure(this.audit, context, action, error, { ...(target ? { target } : {}), ...(step ?? {}) });
     }
   }
 
