@@ -10,7 +10,8 @@ export function formatRun(run: WorkflowRun): string {
     ['STEP', 'SERVICE', 'ACTION', 'TARGET', 'STATUS', 'ATTEMPTS', 'DURATION'],
     run.steps.map((s) => [s.id, s.service, s.action, s.targetId ?? '', s.status, String(s.attempts), ms(s.durationMs)]),
   );
-  const lines = [`Workflow ${run.id} (${run.name}): ${run.status} in ${run.durationMs} ms`, steps];
+  const owner = run.owner.actor === undefined ? '' : ` by ${run.owner.actor}${run.owner.role ? ` (${run.owner.role})` : ''}`;
+  const lines = [`Workflow ${run.id} (${run.name})${owner}: ${run.status} in ${run.durationMs} ms`, steps];
   if (run.error) lines.push(`Cause: ${run.error.code}: ${run.error.message}`);
   if (run.unresolved.length > 0) lines.push(`Could not undo: ${run.unresolved.join(', ')} (run 'agentcfg workflow recover' to try again)`);
   const events = run.steps.flatMap((s) => s.events.map((e) => `  ${s.id}: ${String(e.kind)}${e.delayMs === undefined ? '' : ` (next try in ${String(e.delayMs)} ms)`}`));
