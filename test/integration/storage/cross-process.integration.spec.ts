@@ -35,6 +35,12 @@ describe('Feature: several processes share one data folder without losing writes
       const own = tags.filter((t) => t.startsWith(worker)).map((t) => Number(t.slice(1)));
       expect(own, `updates of worker ${worker} in order`).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 1));
     }
+
+    // Both processes appended to one audit chain: it verifies, and records each of the 400 updates once, in order.
+    expect(await env.configuration.verifyAudit()).to.include({ ok: true });
+    const updates = (await env.configuration.auditEntries({ target: 'personality:ada' })).filter((e) => e.action === 'personality.update' && e.outcome === 'ok');
+    expect(updates.map((e) => e.versionAfter)).to.deep.equal(Array.from({ length: 400 }, (_, i) => i + 2));
+    updates.slice(1).forEach((entry, i) => expect(entry.digestBefore, `update to v${entry.versionAfter ?? '?'}`).to.equal(updates[i]?.digestAfter));
   });
 
   it('a process killed between the temp write and the rename leaves the old file intact and loadable', async function () {
