@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { checksumOf } from '../storage/canonical-json';
 import { GENESIS_HASH, type AuditEntry } from './audit-entry';
 
 /** Where the chain ends: the last entry's number and hash, and the bytes that hold whole lines. */
@@ -32,6 +33,21 @@ export async function readAuditTail(handle: FileHandle, size: number): Promise<A
     lineStart = lastEnd > 0 ? text.lastIndexOf(0x0a, lastEnd - 1) + 1 : 0;
   }
   if (lastEnd < 0) return { seq: 0, hash: GENESIS_HASH, goodBytes: 0 };
-  const entry = JSON.parse(text.subarray(lineStart, lastEnd).toString('utf8')) as AuditEntry;
-  return { seq: entry.seq, hash: entry.hash, goodBytes: start + lastEnd + 1 };
+  const line = text.subarray(lineStart, lastEnd).toString('utf8');
+  const goodBytes = start + lastEnd + 1;
+  const entry = parseEntry(line);
+  if (entry) return { seq: entry.seq, hash: entry.hash, goodBytes };
+  // Someone replaced the last line. The chain goes on from it as it is, so writes are not blocked and
+  // `audit verify` still names that line; its number is the count of lines.
+  const lines = (start === 0 ? text : await readRange(handle, 0, size)).subarray(0, goodBytes).toString('utf8').split('\n').length - 1;
+  return { seq: lines, hash: checksumOf(line), goodBytes };
+}
+
+function parseEntry(line: string): AuditEntry | null {
+  try {
+    const entry = JSON.parse(line) as Partial<AuditEntry>;
+    return typeof entry.seq === 'number' && typeof entry.hash === 'string' ? (entry as AuditEntry) : null;
+  } catch {
+    return null;
+  }
 }
