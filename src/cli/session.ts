@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createConfigurationService } from '../create-configuration-service';
 import { IConfigurationService } from '../services/configuration/configuration-service';
 import { createContainer } from '../di/container';
+import { confine } from '../storage/confined-path';
 import type { CliIO } from './cli-io';
 
 /** The data folder used when neither `--dir` nor AGENTCFG_DIR names one. */
@@ -36,6 +37,7 @@ function commandLogger(dataDir: string, io: CliIO): pino.Logger {
  */
 export async function openConfiguration(dir: string | undefined, io: CliIO, options: { initialize?: boolean } = {}): Promise<IConfigurationService> {
   const dataDir = dataDirFrom(dir, io);
+  await confine(dataDir, resolve(dataDir, 'logs', 'agentcfg.log')); // before pino opens (and creates) it
   const logger = commandLogger(dataDir, io);
   if (options.initialize === false) return createContainer({ dataDir, logger }).get<IConfigurationService>(IConfigurationService);
   return createConfigurationService({ dataDir, logger });
