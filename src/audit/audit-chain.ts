@@ -47,6 +47,11 @@ export function verifyAuditChain(text: string, head: AuditHead | null): AuditVer
     if (entry.hash !== auditHash(entry)) return bad('was edited (its hash does not match its content)');
     if (entry.seq !== lineNo) return bad(`holds entry ${entry.seq} where entry ${lineNo} belongs (an entry was deleted, inserted or moved)`);
     if (entry.prev !== prev) return bad('does not follow the entry before it (an entry was deleted, inserted or moved)');
+    if (entry.action === 'audit.tampered' && typeof entry.tamperedLine === 'number') {
+      // Tampering found at the end of the log by a later write, recorded there rather than written over.
+      const line = entry.tamperedLine;
+      return { ok: false, entries: Math.min(index, line - 1), badLine: line, problem: `line ${line}: ${entry.reason ?? 'was tampered with'} (found before entry ${lineNo} was written)` };
+    }
     prev = entry.hash;
   }
   if (head && head.entries > lines.length) {

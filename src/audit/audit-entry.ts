@@ -27,6 +27,8 @@ export interface AuditEvent {
   outcome: AuditOutcome;
   /** Why a request was denied or failed: the error code and message. */
   reason?: string;
+  /** For `audit.tampered`: the line found tampered with when the log was next written. */
+  tamperedLine?: number;
 }
 
 /** One line of `logs/audit.jsonl`: the event, its 1-based position, and the hash chain. */

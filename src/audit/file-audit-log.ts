@@ -9,7 +9,10 @@ import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
 import { verifyAuditChain, type AuditHead, type AuditVerification } from './audit-chain';
 import { auditHash, type AuditEntry, type AuditEvent } from './audit-entry';
 import type { AuditFilter, IAuditLog } from './audit-log';
-import { readAuditTail } from './audit-tail';
+import { readAuditTail, type AuditTail } from './audit-tail';
+import type { FileHandle } from 'node:fs/promises';
+import { confine } from '../storage/confined-path';
+import { MAX_FILE_BYTES, readAtMost } from '../storage/stored-file';
 
 /** A reason is a message, not a dump: keep lines short. */
 const MAX_REASON = 500;
@@ -32,6 +35,7 @@ function matches(entry: AuditEntry, filter: AuditFilter): boolean {
 @injectable()
 export class FileAuditLog implements IAuditLog {
   readonly path: string;
+  private readonly dataDir: string;
   private readonly headPath: string;
   private readonly lock: WriteLock;
 
@@ -39,30 +43,23 @@ export class FileAuditLog implements IAuditLog {
     @inject(StorageOptions) storage: StorageOptions,
     @inject(ILogger) private readonly logger: ILogger,
   ) {
+    this.dataDir = storage.dataDir;
     const logs = join(storage.dataDir, 'logs');
     this.path = join(logs, 'audit.jsonl');
     this.headPath = join(logs, 'audit.head.json');
-    this.lock = new WriteLock(this.path, { ...DEFAULT_WRITE_LOCK_OPTIONS, guards: 'the audit log' });
+    this.lock = new WriteLock(this.path, { ...DEFAULT_WRITE_LOCK_OPTIONS, guards: 'the audit log', confineTo: storage.dataDir });
   }
 
   async append(event: AuditEvent): Promise<AuditEntry> {
     const reason = event.reason !== undefined && event.reason.length > MAX_REASON ? `${event.reason.slice(0, MAX_REASON)}…` : event.reason;
-    await guardIo('write', this.path, () => fsp.mkdir(join(this.path, '..'), { recursive: true }));
+    await guardIo('write', this.path, async () => fsp.mkdir(await confine(this.dataDir, join(this.path, '..')), { recursive: true }));
     return this.lock.run(() =>
       guardIo('write', this.path, async () => {
-        const handle = await fsp.open(this.path, 'a+', 0o644);
+        const handle = await fsp.open(await confine(this.dataDir, this.path), 'a+', 0o644);
         try {
-          const { size } = await handle.stat();
-          const tail = await readAuditTail(handle, size);
-          if (tail.goodBytes < size) {
-            // A process was killed mid-append: that line was never whole, and the change it announced was not made.
-            this.logger.warn({ file: this.path, bytes: size - tail.goodBytes }, `${this.path} ended in a torn line; cut it off`);
-            await handle.truncate(tail.goodBytes);
-          }
-          const unsigned = { seq: tail.seq + 1, at: new Date().toISOString(), ...event, ...(reason === undefined ? {} : { reason }), prev: tail.hash };
-          const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
-          await handle.write(`${JSON.stringify(entry)}\n`);
-          await handle.datasync();
+          let tail = await this.settledTail(handle);
+          for (const tampering of await this.tamperingAt(tail)) tail = await this.write(handle, tail, tampering);
+          const entry = await this.write(handle, tail, { ...event, ...(reason === undefined ? {} : { reason }) });
           await this.writeHead({ entries: entry.seq, hash: entry.hash });
           return entry;
         } finally {
@@ -70,6 +67,52 @@ export class FileAuditLog implements IAuditLog {
         }
       }),
     );
+  }
+
+  /** Appends one entry after `tail`, fsync'd; returns the new tail. */
+  private async write(handle: FileHandle, tail: AuditTail, event: AuditEvent): Promise<AuditEntry & AuditTail> {
+    const unsigned = { seq: tail.seq + 1, at: new Date().toISOString(), ...event, prev: tail.hash };
+    const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
+    const line = `${JSON.stringify(entry)}\n`;
+    await handle.write(line);
+    await handle.datasync();
+    return { ...entry, goodBytes: tail.goodBytes + Buffer.byteLength(line) };
+  }
+
+  /**
+   * The end of the chain, once a line left without its line end is dealt with. The head is written only after
+   * a line is on disk, so a torn line the head does not count is a crash's leftover (its change was never made)
+   * and is cut off; one the head counts was a whole entry someone cut short, and is kept as evidence.
+   */
+  private async settledTail(handle: FileHandle): Promise<AuditTail> {
+    const { size } = await handle.stat();
+    const tail = await readAuditTail(handle, size);
+    if (tail.goodBytes === size) return tail;
+    const head = await this.readHeadQuietly();
+    if (head && head.entries > tail.seq) {
+      await handle.write('\n');
+      return readAuditTail(handle, size + 1);
+    }
+    this.logger.warn({ file: this.path, bytes: size - tail.goodBytes }, `${this.path} ended in a torn line; cut it off`);
+    await handle.truncate(tail.goodBytes);
+    return tail;
+  }
+
+  /**
+   * Entries that record tampering found at the end of the log before this append: lines cut off (fewer than the
+   * head counted) or a last line replaced (its hash is not the head's). Writing on without them would let the
+   * new head hide the evidence; `verify` reports the line each names.
+   */
+  private async tamperingAt(tail: AuditTail): Promise<AuditEvent[]> {
+    const head = await this.readHeadQuietly();
+    if (!head) return [];
+    const tampered = (line: number, reason: string): AuditEvent[] => {
+      this.logger.error({ file: this.path, line }, `${this.path}: ${reason}`);
+      return [{ actor: 'system', role: null, requestId: null, action: 'audit.tampered', outcome: 'failed', tamperedLine: line, reason }];
+    };
+    if (head.entries > tail.seq) return tampered(tail.seq + 1, `entries ${tail.seq + 1} to ${head.entries} were cut off the end of the log`);
+    if (head.entries === tail.seq && head.hash !== tail.hash) return tampered(tail.seq, `entry ${tail.seq} is not the entry that was written there`);
+    return [];
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
@@ -101,7 +144,14 @@ export class FileAuditLog implements IAuditLog {
   private async readText(): Promise<string> {
     return guardIo('read', this.path, async () => {
       try {
-        return await fsp.readFile(this.path, 'utf8');
+        const handle = await fsp.open(await confine(this.dataDir, this.path), 'r');
+        try {
+          const text = await readAtMost(handle);
+          if (text === null) throw new IntegrityError(`${this.path} is larger than the ${MAX_FILE_BYTES} bytes agentcfg reads; archive it and start a new log`, { context: { service: 'audit', operation: 'read', file: this.path } });
+          return text;
+        } finally {
+          await handle.close();
+        }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
         throw error;
@@ -109,10 +159,19 @@ export class FileAuditLog implements IAuditLog {
     });
   }
 
+  /** The head, or null when it is absent or unreadable (a power cut can leave it so; appends must go on). */
+  private async readHeadQuietly(): Promise<AuditHead | null> {
+    try {
+      return await this.readHead();
+    } catch {
+      return null;
+    }
+  }
+
   private async readHead(): Promise<AuditHead | null> {
     let text: string;
     try {
-      text = await fsp.readFile(this.headPath, 'utf8');
+      text = await fsp.readFile(await confine(this.dataDir, this.headPath), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -131,8 +190,8 @@ export class FileAuditLog implements IAuditLog {
    * after a power cut it may lag behind the log, which verify accepts (it only refuses a log shorter than its head).
    */
   private async writeHead(head: AuditHead): Promise<void> {
-    const temp = `${this.headPath}.tmp-${process.pid}`;
+    const temp = await confine(this.dataDir, `${this.headPath}.tmp-${process.pid}`);
     await fsp.writeFile(temp, JSON.stringify(head));
-    await fsp.rename(temp, this.headPath);
+    await fsp.rename(temp, await confine(this.dataDir, this.headPath));
   }
 }

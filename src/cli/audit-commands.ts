@@ -30,12 +30,16 @@ export function auditCommands(io: CliIO, result: CommandResult): Command {
   group
     .command('list')
     .description('list audit entries, oldest first (admins only)')
-    .option('--actor <name>', 'only entries of this actor')
+    .option('--actor <name>', 'only entries of this actor (here --actor filters; say who you are with $AGENTCFG_ACTOR)')
     .option('--since <time>', 'only entries at or after this ISO 8601 date or time')
     .option('--target <kind:id>', 'only entries about this record or workflow (kind:id, or just the id)')
     .action(
       action(io, result, async (ctx, options: { actor?: string; since?: string; target?: string }) => {
-        const entries = await (await ctx.configurationAsIs()).auditEntries(options);
+        // The global --actor takes the flag wherever it is written; on `audit list` it means the filter.
+        const actor = options.actor ?? ctx.globals.actor;
+        const filter = { ...options, ...(actor === undefined ? {} : { actor }) };
+        const configuration = await ctx.configurationAsIsFor({ ...(ctx.globals.as === undefined ? {} : { as: ctx.globals.as }) });
+        const entries = await configuration.auditEntries(filter);
         return ctx.output.success(entries, () => formatEntries(entries));
       }),
     );

@@ -13,6 +13,10 @@ export interface CommandContext {
   configuration: () => Promise<IConfigurationService>;
   /** The configuration without start-up work (no seeding, no recovery), for commands that only look. */
   configurationAsIs: () => Promise<IConfigurationService>;
+  /** The global options as given. */
+  globals: GlobalOptions;
+  /** As `configurationAsIs`, acting as the principal these flags give (for a command that reads `--actor` itself). */
+  configurationAsIsFor: (flags: Pick<GlobalOptions, 'actor' | 'as'>) => Promise<IConfigurationService>;
 }
 
 /** Global options, read from wherever they appeared on the command line. */
@@ -42,13 +46,16 @@ export function action<A extends unknown[]>(
     const globals = command.optsWithGlobals<GlobalOptions>();
     const output = new Output(io, globals.json === true);
     let opened: Promise<IConfigurationService> | undefined;
-    const open = (initialize: boolean) => openConfiguration(globals.dir, io, { initialize, principal: principalFrom(globals, io) });
+    const open = (initialize: boolean, flags: Pick<GlobalOptions, 'actor' | 'as'> = globals) =>
+      openConfiguration(globals.dir, io, { initialize, principal: principalFrom(flags, io) });
     const ctx: CommandContext = {
       io,
       output,
       dir: globals.dir,
+      globals,
       configuration: () => (opened ??= open(true)),
       configurationAsIs: () => (opened ??= open(false)),
+      configurationAsIsFor: (flags) => (opened ??= open(false, flags)),
     };
     try {
       result.exitCode = await work(ctx, ...(args.slice(0, -1) as A));

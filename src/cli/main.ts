@@ -1,4 +1,6 @@
 import { processIO } from './cli-io';
+import { printable } from '../domain/validation/text-hygiene';
+import { internalMessage } from './output';
 import { runCli } from './program';
 
 /** Entry point of the `agentcfg` binary. */
@@ -8,7 +10,7 @@ export function main(): void {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`agentcfg: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+      process.stderr.write(`agentcfg: ${printable(internalMessage(error))}\n`); // the stack stays out of the output
       process.exitCode = 1;
     },
   );

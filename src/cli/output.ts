@@ -1,4 +1,5 @@
 import { isAgentcfgError, type ErrorDetail } from '../domain/errors/agentcfg-error';
+import { printable } from '../domain/validation/text-hygiene';
 import type { CliIO } from './cli-io';
 import { exitCodeFor } from './exit-codes';
 
@@ -13,10 +14,21 @@ export interface CliError {
   report?: unknown;
 }
 
-/** Turns anything thrown into the reported error; unexpected errors keep their stack out of the output. */
+/** The first line of an unexpected error's message: never its stack, which some errors fold into the message. */
+export function internalMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error: ${message.split('\n')[0]}`;
+}
+
+/** Turns anything thrown into the reported error: its code, message and details; never a stack or a cause chain. */
 export function toCliError(error: unknown): CliError {
   if (isAgentcfgError(error)) return error.toJSON();
-  return { code: 'INTERNAL_ERROR', message: `internal error: ${(error as Error)?.message ?? String(error)}`, details: [] };
+  return { code: 'INTERNAL_ERROR', message: internalMessage(error), details: [] };
+}
+
+/** An error with no control characters or credentials in its text (a message may quote input), safe to print. */
+function safeToPrint(error: CliError): CliError {
+  return { ...error, message: printable(error.message), details: error.details.map((d) => ({ path: printable(d.path), message: printable(d.message) })) };
 }
 
 /**
@@ -37,7 +49,8 @@ export class Output {
   }
 
   /** Reports a failure and returns its exit code. */
-  failure(error: CliError): number {
+  failure(reported: CliError): number {
+    const error = safeToPrint(reported);
     if (this.json) {
       this.io.stdout(`${JSON.stringify({ ok: false, error })}\n`);
     } else {

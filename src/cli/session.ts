@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createConfigurationService } from '../create-configuration-service';
 import { IConfigurationService } from '../services/configuration/configuration-service';
 import { createContainer } from '../di/container';
+import { confine } from '../storage/confined-path';
 import type { CliIO } from './cli-io';
 import type { Principal } from '../security/security-context';
 
@@ -41,6 +42,7 @@ export async function openConfiguration(
   options: { initialize?: boolean; principal?: Principal } = {},
 ): Promise<IConfigurationService> {
   const dataDir = dataDirFrom(dir, io);
+  await confine(dataDir, resolve(dataDir, 'logs', 'agentcfg.log')); // before pino opens (and creates) it
   const logger = commandLogger(dataDir, io);
   const principal = options.principal ? { principal: options.principal } : {};
   if (options.initialize === false) return createContainer({ dataDir, logger, ...principal }).get<IConfigurationService>(IConfigurationService);

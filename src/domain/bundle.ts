@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { MANAGED_FIELDS } from './record';
+import { MANAGED_FIELDS, text } from './record';
 
 /** A set of records to import, or as exported: `{"personalities": [...], "roles": [...], "agents": [...]}`. */
 export const bundleSchema = z.strictObject({
   schemaVersion: z.literal(1).optional(),
-  exportedAt: z.string().optional(),
+  exportedAt: text(100).optional(),
   personalities: z.array(z.record(z.string(), z.unknown())).max(100_000).default([]),
   roles: z.array(z.record(z.string(), z.unknown())).max(100_000).default([]),
   agents: z.array(z.record(z.string(), z.unknown())).max(100_000).default([]),
@@ -20,8 +20,9 @@ export function withoutManagedFields(record: Record<string, unknown>): Record<st
 
 /** What `createAgentWithDependencies` takes: the agent, and its personality and role inline or by id. */
 export const agentWithDependenciesSchema = z.strictObject({
-  personality: z.union([z.string(), z.record(z.string(), z.unknown())]),
-  role: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  // By id (checked as an id when used) or inline (checked as a body).
+  personality: z.union([text(200), z.record(z.string(), z.unknown())]),
+  role: z.union([text(200), z.record(z.string(), z.unknown())]),
   agent: z.record(z.string(), z.unknown()),
 });
 

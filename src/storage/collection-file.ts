@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { issuesToDetails } from '../domain/validation/parse-input';
+import { parseJsonSafely } from '../domain/validation/safe-json';
 import { checksumOf } from './canonical-json';
 import { SCHEMA_VERSION, type CollectionSpec } from './collection-specs';
 
@@ -33,17 +34,13 @@ function envelopeSchema(spec: CollectionSpec) {
 }
 
 /**
- * Decodes a collection file. Unparseable or schema-invalid text is corrupt; a valid file whose checksum
- * no longer matches its records was edited by hand, which we accept.
+ * Decodes a collection file. Unparseable or schema-invalid text, or text carrying prototype-pollution keys, is
+ * corrupt; a valid file whose checksum no longer matches its records was edited by hand, which we accept.
  */
 export function decodeCollection(text: string, spec: CollectionSpec): DecodeResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { status: 'corrupt', reason: `not valid JSON (${(error as Error).message})` };
-  }
-  const result = envelopeSchema(spec).safeParse(parsed);
+  const parsed = parseJsonSafely(text);
+  if (!parsed.ok) return { status: 'corrupt', reason: parsed.reason };
+  const result = envelopeSchema(spec).safeParse(parsed.value);
   if (!result.success) {
     const first = issuesToDetails(result.error.issues).slice(0, 3);
     return { status: 'corrupt', reason: `schema check failed at ${first.map((d) => `${d.path || '(root)'}: ${d.message}`).join('; ')}` };

@@ -1,36 +1,34 @@
 import { promises as fsp } from 'node:fs';
 import type { z } from 'zod';
+import { parseJsonSafely } from '../domain/validation/safe-json';
+import { confine } from './confined-path';
 import { writeFileDurably } from './durable-write';
+import { readStoredFile } from './stored-file';
 
 /**
  * Previous versions of records, one JSON line each, appended and fsync'd before the version is replaced.
- * Lines that do not parse or fail the schema (a torn last append) are skipped. When a record has more than
- * `limit` versions the file is rewritten, atomically, keeping the newest `limit` of each.
+ * Lines that do not parse, carry prototype-pollution keys or fail the schema (a torn last append, a bad hand
+ * edit) are skipped. When a record has more than `limit` versions the file is rewritten, atomically, keeping the
+ * newest `limit` of each. The file stays inside `dataDir` (a link leading out is FORBIDDEN) and is read only
+ * up to MAX_FILE_BYTES.
  */
 export class HistoryFile {
   constructor(
     private readonly path: string,
     private readonly schema: z.ZodType,
     private readonly limit: number,
+    private readonly dataDir: string,
   ) {}
 
   /** Every kept version, in the order they were appended. */
   async readAll(): Promise<{ id: string; version: number }[]> {
-    let text: string;
-    try {
-      text = await fsp.readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return text.split('\n').flatMap((line) => {
+    const file = await readStoredFile(this.dataDir, this.path);
+    if (!file) return [];
+    return file.text.split('\n').flatMap((line) => {
       if (line.trim() === '') return [];
-      try {
-        const parsed = this.schema.safeParse(JSON.parse(line));
-        return parsed.success ? [parsed.data as { id: string; version: number }] : [];
-      } catch {
-        return [];
-      }
+      const json = parseJsonSafely(line);
+      const parsed = json.ok ? this.schema.safeParse(json.value) : null;
+      return parsed?.success ? [parsed.data as { id: string; version: number }] : [];
     });
   }
 
@@ -42,7 +40,7 @@ export class HistoryFile {
 
   /** Appends one version durably, then trims the record's history if it grew past the limit. */
   async append(record: { id: string; version: number }): Promise<void> {
-    const handle = await fsp.open(this.path, 'a', 0o644);
+    const handle = await fsp.open(await confine(this.dataDir, this.path), 'a', 0o644);
     try {
       await handle.write(`${JSON.stringify(record)}\n`);
       await handle.datasync();
@@ -53,6 +51,6 @@ export class HistoryFile {
     const mine = all.filter((r) => r.id === record.id);
     if (mine.length <= this.limit) return;
     const dropped = new Set(mine.slice(0, mine.length - this.limit));
-    await writeFileDurably(this.path, all.filter((r) => !dropped.has(r)).map((r) => `${JSON.stringify(r)}\n`).join(''));
+    await writeFileDurably(await confine(this.dataDir, this.path), all.filter((r) => !dropped.has(r)).map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 }

@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { UnavailableError } from '../domain/errors/errors';
+import { confine } from './confined-path';
 
 /** How long to wait for another process's lock, and when a lock left by a dead process counts as stale. */
 export interface WriteLockOptions {
@@ -12,6 +13,8 @@ export interface WriteLockOptions {
   staleMs: number;
   /** What the lock guards, for messages ("the data folder" unless said). */
   guards?: string;
+  /** The data folder the lock's files must stay inside (a link leading out is FORBIDDEN). */
+  confineTo?: string;
 }
 
 /** Short first waits (writes take milliseconds), growing to a modest cap; randomised so waiters do not collide. */
@@ -59,6 +62,10 @@ export class WriteLock {
   /** Takes the lock across processes (not the in-process mutex); returns the release function. */
   async acquire(): Promise<() => Promise<void>> {
     const lockDir = `${this.lockPath}.lock`;
+    if (this.options.confineTo !== undefined) {
+      await confine(this.options.confineTo, lockDir);
+      await confine(this.options.confineTo, ownerPath(lockDir));
+    }
     await breakLockOfDeadOwner(lockDir);
     let release: () => Promise<void>;
     try {

@@ -1,43 +1,51 @@
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { ID_PATTERN, idSchema } from '../domain/ids';
+import { parseInput } from '../domain/validation/parse-input';
+import { confine } from '../storage/confined-path';
+import { readStoredFile } from '../storage/stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
 import { parseJournal, type ParsedJournal } from './journal-entry';
 import { WorkflowJournal } from './workflow-journal';
 
 const JOURNAL_SUFFIX = '.jsonl';
 
-/** The journals of a data folder's workflows, in `workflows/`, and the locks that mark a workflow as live. */
+/**
+ * The journals of a data folder's workflows, in `workflows/`, and the locks that mark a workflow as live. Every
+ * file it touches stays inside the data folder (a link leading out is FORBIDDEN), and a workflow id must be an
+ * id (no `/`, no `..`) before it names a file.
+ */
 export class JournalStore {
   readonly dir: string;
+  private readonly dataDir: string;
 
   constructor(dataDir: string) {
-    this.dir = join(dataDir, 'workflows');
+    this.dataDir = resolve(dataDir);
+    this.dir = join(this.dataDir, 'workflows');
   }
 
-  /** Path of a workflow's journal. */
+  /** Path of a workflow's journal; a VALIDATION_ERROR for anything but an id. */
   pathOf(id: string): string {
+    parseInput(idSchema, id, 'workflow id', { service: 'workflow', operation: 'journal' });
     return join(this.dir, `${id}${JOURNAL_SUFFIX}`);
   }
 
   /** Creates the folder of journals (and their locks). */
   async ensureDir(): Promise<void> {
-    await fsp.mkdir(this.dir, { recursive: true });
+    await fsp.mkdir(await confine(this.dataDir, this.dir), { recursive: true });
   }
 
   /** Starts the journal of a new workflow. */
   async create(id: string): Promise<WorkflowJournal> {
     await this.ensureDir();
-    return WorkflowJournal.open(this.pathOf(id));
+    return WorkflowJournal.open(await confine(this.dataDir, this.pathOf(id)));
   }
 
-  /** Reads a journal; null when there is none. */
+  /** Reads a journal; null when there is none. A journal larger than MAX_FILE_BYTES is an INTEGRITY_ERROR. */
   async read(id: string): Promise<ParsedJournal | null> {
-    try {
-      return parseJournal(await fsp.readFile(this.pathOf(id), 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const path = this.pathOf(id);
+    const file = await readStoredFile(this.dataDir, path);
+    return file && parseJournal(file.text, path);
   }
 
   /**
@@ -47,28 +55,33 @@ export class JournalStore {
   async reopen(id: string): Promise<{ journal: WorkflowJournal; parsed: ParsedJournal } | null> {
     const parsed = await this.read(id);
     if (!parsed) return null;
-    if (parsed.badLine !== undefined) await fsp.truncate(this.pathOf(id), parsed.goodBytes);
-    return { journal: await WorkflowJournal.open(this.pathOf(id), parsed.entries.length), parsed };
+    const path = await confine(this.dataDir, this.pathOf(id));
+    if (parsed.badLine !== undefined) await fsp.truncate(path, parsed.goodBytes);
+    return { journal: await WorkflowJournal.open(path, parsed.entries.length), parsed };
   }
 
-  /** Ids of every workflow with a journal. */
+  /** Ids of every workflow with a journal (files whose names are not ids are not journals of ours). */
   async list(): Promise<string[]> {
-    try {
-      return (await fsp.readdir(this.dir)).filter((n) => n.endsWith(JOURNAL_SUFFIX)).map((n) => n.slice(0, -JOURNAL_SUFFIX.length));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    return (await this.names()).filter((n) => n.endsWith(JOURNAL_SUFFIX)).map((n) => n.slice(0, -JOURNAL_SUFFIX.length)).filter((id) => ID_PATTERN.test(id));
   }
 
   /** Ids of workflows whose live-lock is still on disk: running now, or left behind by a killed process. */
   async listLocked(): Promise<string[]> {
-    const names = new Set(await fsp.readdir(this.dir).catch(() => [] as string[]));
+    const names = new Set(await this.names());
     return (await this.list()).filter((id) => names.has(`${id}${JOURNAL_SUFFIX}.lock`));
   }
 
   /** The lock a workflow holds while it runs; `timeoutMs` 0 means "only if free now". */
   lockFor(id: string, timeoutMs: number): WriteLock {
-    return new WriteLock(this.pathOf(id), { timeoutMs, staleMs: DEFAULT_WRITE_LOCK_OPTIONS.staleMs, guards: `workflow ${id}` });
+    return new WriteLock(this.pathOf(id), { timeoutMs, staleMs: DEFAULT_WRITE_LOCK_OPTIONS.staleMs, guards: `workflow ${id}`, confineTo: this.dataDir });
+  }
+
+  private async names(): Promise<string[]> {
+    try {
+      return await fsp.readdir(await confine(this.dataDir, this.dir));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   }
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { agentCreateSchema } from '../domain/agent/agent';
 import type { ErrorDetail } from '../domain/errors/agentcfg-error';
 import { ValidationError } from '../domain/errors/errors';
+import { ID_PATTERN, idSchema } from '../domain/ids';
 import { personalityCreateSchema } from '../domain/personality/personality';
 import { roleCreateSchema } from '../domain/role/role';
 import { issuesToDetails, parseInput } from '../domain/validation/parse-input';
@@ -40,6 +41,8 @@ function checkStepInput(step: RecordStep, index: number): ErrorDetail[] {
     .filter((key) => !allowed.includes(key))
     .map((key) => ({ path: at(key), message: `unknown field '${key}' (a ${step.action} takes ${allowed.join(', ')})` }));
   if (!('id' in input)) details.push({ path: at('id'), message: 'required' });
+  // A literal id is checked now, so `../x` is refused before anything runs; a $ref is checked once resolved.
+  else if (typeof input.id !== 'object' && !idSchema.safeParse(input.id).success) details.push({ path: at('id'), message: `must match ${ID_PATTERN.source}` });
   if (step.action === 'update' && !('patch' in input)) details.push({ path: at('patch'), message: 'required' });
   return details;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** sha256 of every file in the data folder's `config/` (including backups), by name. */
@@ -9,5 +9,34 @@ export async function hashConfigFiles(dataDir: string): Promise<Record<string, s
   for (const name of (await readdir(dir)).sort()) {
     hashes[name] = createHash('sha256').update(await readFile(join(dir, name))).digest('hex');
   }
+  return hashes;
+}
+
+/**
+ * sha256 of every file under `dir` by relative path, without following symlinks (a link is recorded by where it
+ * points), so comparing two calls proves nothing under `dir` was written, created or removed. `{}` when absent.
+ */
+export async function hashTree(dir: string): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  const root = await lstat(dir).catch(() => null);
+  if (root?.isSymbolicLink()) return { '.': `link:${await readlink(dir)}` };
+  const walk = async (folder: string, prefix: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await readdir(folder)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const name of names) {
+      const path = join(folder, name);
+      const key = `${prefix}${name}`;
+      const stat = await lstat(path);
+      if (stat.isSymbolicLink()) hashes[key] = `link:${await readlink(path)}`;
+      else if (stat.isDirectory()) await walk(path, `${key}/`);
+      else hashes[key] = createHash('sha256').update(await readFile(path)).digest('hex');
+    }
+  };
+  await walk(dir, '');
   return hashes;
 }

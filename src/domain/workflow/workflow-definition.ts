@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText } from '../record';
+import { requiredText, text } from '../record';
 import { CONFLICT_STRATEGIES, FIELD_RULES } from '../conflict/resolve-update';
 
 /** The services a workflow step can call. */
@@ -95,16 +95,16 @@ export function isCustomStep(step: WorkflowStep): step is CustomStep {
 
 /** The input of an update step, once its references are resolved. */
 export const updateStepInputSchema = z.strictObject({
-  id: z.string(),
+  id: text(200), // the service checks it as an id
   patch: z.record(z.string(), z.unknown()),
   expectedVersion: z.number().int().positive().optional(),
   /** How to reconcile when `expectedVersion` is not current (default reject). */
   strategy: z.enum(CONFLICT_STRATEGIES).optional(),
-  rules: z.record(z.string(), z.enum(FIELD_RULES)).optional(),
+  rules: z.record(text(500), z.enum(FIELD_RULES)).optional(),
 });
 
 /** The input of a delete step, once its references are resolved. */
 export const deleteStepInputSchema = z.strictObject({
-  id: z.string(),
+  id: text(200),
   expectedVersion: z.number().int().positive().optional(),
 });

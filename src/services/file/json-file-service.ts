@@ -1,15 +1,17 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
-import { IntegrityError, UnavailableError } from '../../domain/errors/errors';
+import { IntegrityError, UnavailableError, ValidationError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { ILogger } from '../../logging/logger';
 import { guardIo } from '../../storage/io-errors';
 import { decodeCollection, encodeCollection, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
+import { confine } from '../../storage/confined-path';
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
 import { HistoryFile } from '../../storage/history-file';
+import { MAX_FILE_BYTES, readStoredFile } from '../../storage/stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
 import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
 import { IAccessControl } from '../../security/access-control';
@@ -58,6 +60,7 @@ export class JsonFileService implements IFileService {
       {
         timeoutMs: options.lockTimeoutMs ?? DEFAULT_WRITE_LOCK_OPTIONS.timeoutMs,
         staleMs: options.staleLockMs ?? DEFAULT_WRITE_LOCK_OPTIONS.staleMs,
+        confineTo: this.dataDir,
       },
       (error) => this.logger.error({ err: error }, 'the data folder lock was compromised'),
     );
@@ -65,12 +68,12 @@ export class JsonFileService implements IFileService {
 
   async initialize(): Promise<void> {
     await guardIo('initialize', this.dataDir, async () => {
-      await fsp.mkdir(this.configDir, { recursive: true });
-      await fsp.mkdir(join(this.dataDir, 'logs'), { recursive: true });
+      await fsp.mkdir(await confine(this.dataDir, this.configDir), { recursive: true });
+      await fsp.mkdir(await confine(this.dataDir, join(this.dataDir, 'logs')), { recursive: true });
     });
     await this.lock.run(() =>
       guardIo('initialize', this.configDir, async () => {
-        for (const name of await fsp.readdir(this.configDir)) {
+        for (const name of await fsp.readdir(await confine(this.dataDir, this.configDir))) {
           if (isTempFileName(name)) await fsp.rm(join(this.configDir, name), { force: true });
         }
       }),
@@ -129,7 +132,7 @@ export class JsonFileService implements IFileService {
   private historyOf(kind: RecordKind): { path: string; file: HistoryFile } {
     const spec = COLLECTION_SPECS[kind];
     const path = join(this.configDir, spec.fileName.replace(/\.json$/, '.history.jsonl'));
-    return { path, file: new HistoryFile(path, spec.schema, HISTORY_LIMIT) };
+    return { path, file: new HistoryFile(path, spec.schema, HISTORY_LIMIT, this.dataDir) };
   }
 
   private pathOf(kind: RecordKind): string {
@@ -141,22 +144,13 @@ export class JsonFileService implements IFileService {
     return snapshot;
   }
 
-  /** Reads and decodes a file through one descriptor, so the signature matches the bytes; null when absent. */
+  /**
+   * Reads and decodes a file through one descriptor, so the signature matches the bytes; null when absent. The
+   * file must stay inside the data folder and within MAX_FILE_BYTES (see readStoredFile).
+   */
   private async readFile(path: string, spec: CollectionSpec): Promise<FileRead | null> {
-    let handle;
-    try {
-      handle = await fsp.open(path, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    try {
-      const stat = await handle.stat();
-      const text = await handle.readFile('utf8');
-      return { signature: signatureOf(stat), decoded: decodeCollection(text, spec) };
-    } finally {
-      await handle.close();
-    }
+    const file = await readStoredFile(this.dataDir, path);
+    return file && { signature: signatureOf(file.stat), decoded: decodeCollection(file.text, spec) };
   }
 
   private async readLocked<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
@@ -192,7 +186,7 @@ export class JsonFileService implements IFileService {
     }
     const asidePath = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     // Keep the corrupt bytes aside first, then replace the file atomically, so the file never goes missing.
-    await linkOrCopy(path, asidePath);
+    await linkOrCopy(path, await confine(this.dataDir, asidePath));
     const restored = { revision: backup.decoded.snapshot.revision, items: backup.decoded.snapshot.items };
     const snapshot = await this.writeLocked(kind, restored.items as RecordOf<RecordKind>[], restored.revision, false);
     this.logger.error(
@@ -211,7 +205,14 @@ export class JsonFileService implements IFileService {
     const path = this.pathOf(kind);
     const revision = (baseRevision ?? (await this.readLocked(kind)).revision) + 1;
     const snapshot = { revision, items: [...items] };
-    await writeFileDurably(path, encodeCollection(COLLECTION_SPECS[kind], snapshot), rotateBackup ? `${path}.bak` : undefined);
+    const text = encodeCollection(COLLECTION_SPECS[kind], snapshot);
+    // A file we could not read back is worse than a refused write.
+    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+      const message = `the ${kind} collection would be larger than ${MAX_FILE_BYTES} bytes`;
+      throw new ValidationError(`${message}; nothing was written`, [{ path: '', message }], { context: { service: 'file', operation: 'write', file: path } });
+    }
+    const backup = rotateBackup ? await confine(this.dataDir, `${path}.bak`) : undefined;
+    await writeFileDurably(await confine(this.dataDir, path), text, backup);
     this.remember(kind, signatureOf(await fsp.stat(path)), snapshot);
     return snapshot;
   }

@@ -367,7 +367,8 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
 
     it('an editor asking for `audit list` gets exit 6 naming read-audit, and the refusal is on record', async function () {
       const before = await readAuditLines(env.dataDir);
-      const run = await runCli(['--dir', env.dataDir, '--actor', 'eddie', '--as', 'editor', 'audit', 'list']);
+      // On `audit list`, --actor is the filter; who asks comes from $AGENTCFG_ACTOR.
+      const run = await runCli(['--dir', env.dataDir, '--as', 'editor', 'audit', 'list', '--actor', 'alice'], { env: { AGENTCFG_ACTOR: 'eddie' } });
       expect(run.code, run.stdout + run.stderr).to.equal(6);
       expect(run.stdout).to.equal('');
       expect(run.stderr).to.match(/^agentcfg: FORBIDDEN: /).and.to.include("'read-audit'");

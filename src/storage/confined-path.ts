@@ -1,0 +1,73 @@
+import { promises as fsp } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ForbiddenError } from '../domain/errors/errors';
+
+/** Real paths of data folders seen so far: a folder is resolved once, its files on every operation. */
+const realDataDirs = new Map<string, string>();
+
+/** How many links a dangling chain may have before we stop following it. */
+const MAX_LINKS = 32;
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+function errnoOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException)?.code;
+}
+
+async function realDataDir(dataDir: string): Promise<string | null> {
+  const cached = realDataDirs.get(dataDir);
+  if (cached !== undefined) return cached;
+  try {
+    const real = await fsp.realpath(dataDir);
+    realDataDirs.set(dataDir, real);
+    return real;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null; // not made yet: nothing under it can be a link
+    throw error;
+  }
+}
+
+/**
+ * Where `path` really leads: its real path when it exists; when it does not, the real path of its folder joined
+ * with its name, or, for a dangling link (which an append or open would follow and create), where the link points.
+ */
+async function whereItLeads(path: string, links = 0): Promise<string> {
+  try {
+    return await fsp.realpath(path);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+  }
+  const folder = dirname(path) === path ? path : await whereItLeads(dirname(path), links);
+  let link: string;
+  try {
+    link = await fsp.readlink(path);
+  } catch {
+    return join(folder, basename(path)); // absent, or not a link
+  }
+  if (links >= MAX_LINKS) throw Object.assign(new Error(`too many links at ${path}`), { code: 'ELOOP' });
+  return whereItLeads(resolve(folder, link), links + 1);
+}
+
+/**
+ * Refuses (FORBIDDEN) a path that is not inside the data folder once symlinks are resolved, so a link planted in
+ * the data folder can neither read nor write anything outside it. Returns the path, resolved, to use as it is.
+ * The data folder's own real path is looked up once and cached; each call costs one realpath in the usual case.
+ * It guards against links that are there before an operation, not against a race with someone swapping them.
+ */
+export async function confine(dataDir: string, path: string): Promise<string> {
+  const root = resolve(dataDir);
+  const target = resolve(root, path);
+  const refuse = () =>
+    new ForbiddenError(`${target} leads outside the data folder ${root}; refused, nothing was read or written through it`, {
+      context: { service: 'file', operation: 'confine', file: target },
+    });
+  if (!isInside(root, target)) throw refuse();
+  const realRoot = await realDataDir(root);
+  if (realRoot === null) return target;
+  if (!isInside(realRoot, await whereItLeads(target))) throw refuse();
+  return target;
+}
