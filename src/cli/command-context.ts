@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { IConfigurationService } from '../services/configuration/configuration-service';
 import type { CliIO } from './cli-io';
 import { Output, toCliError } from './output';
-import { openConfiguration } from './session';
+import { logInternalError, openConfiguration } from './session';
+import { isAgentcfgError } from '../domain/errors/agentcfg-error';
 import { principalFrom } from './principal';
 
 /** What a command's action gets: the output, the IO seam, and the opened configuration. */
@@ -60,6 +61,7 @@ export function action<A extends unknown[]>(
     try {
       result.exitCode = await work(ctx, ...(args.slice(0, -1) as A));
     } catch (error) {
+      if (!isAgentcfgError(error)) await logInternalError(globals.dir, io, error);
       result.exitCode = output.failure(toCliError(error));
     }
   };

@@ -48,3 +48,17 @@ export async function openConfiguration(
   if (options.initialize === false) return createContainer({ dataDir, logger, ...principal }).get<IConfigurationService>(IConfigurationService);
   return createConfigurationService({ dataDir, logger, ...principal });
 }
+
+/**
+ * Records an unexpected error with its stack in `<dir>/logs/agentcfg.log` (never on the output). Best effort:
+ * a folder that cannot be logged to must not hide the error being reported.
+ */
+export async function logInternalError(dir: string | undefined, io: CliIO, error: unknown): Promise<void> {
+  try {
+    const dataDir = dataDirFrom(dir, io);
+    const dest = await confine(dataDir, resolve(dataDir, 'logs', 'agentcfg.log'));
+    pino({ level: 'error' }, pino.destination({ dest, sync: true, mkdir: true })).error({ err: error }, 'internal error');
+  } catch {
+    // the error itself is still reported on the output
+  }
+}

@@ -112,7 +112,11 @@ export class WorkflowEngine implements IWorkflowService {
 
   async summaries(securityContext: SecurityContext): Promise<WorkflowSummary[]> {
     await this.access.authorize(securityContext, 'read', { action: 'workflow.summaries' });
-    return (await this.readAll()).map((run) => ({ id: run.id, name: run.name, status: run.status, unresolved: run.unresolved, owner: run.owner.actor }));
+    const { runs, unreadable } = await this.readEach();
+    return [
+      ...runs.map((run) => ({ id: run.id, name: run.name, status: run.status, unresolved: run.unresolved, owner: run.owner.actor })),
+      ...unreadable.map(({ id, reason }) => ({ id, name: '?', status: WorkflowStatus.FAILED, unresolved: [], owner: undefined, unreadable: reason })),
+    ];
   }
 
   async recover(options: RecoverOptions, securityContext: SecurityContext): Promise<RecoveryReport[]> {
@@ -120,8 +124,15 @@ export class WorkflowEngine implements IWorkflowService {
     const ids = options.includeFailed ? await this.store.list() : await this.store.listLocked();
     const reports: RecoveryReport[] = [];
     for (const id of ids) {
-      const report = await this.recoverOne(id, options, context);
-      if (report) reports.push(report);
+      try {
+        const report = await this.recoverOne(id, options, context);
+        if (report) reports.push(report);
+      } catch (error) {
+        // One journal that cannot be trusted must not keep the others from being recovered.
+        if (!hasErrorCode(error, 'INTEGRITY_ERROR') && !hasErrorCode(error, 'FORBIDDEN') && !hasErrorCode(error, 'VALIDATION_ERROR')) throw error;
+        this.logger.error({ workflowId: id, err: error }, `workflow ${id} cannot be recovered: ${(error as Error).message}`);
+        reports.push({ workflowId: id, name: '?', from: WorkflowStatus.FAILED, to: WorkflowStatus.FAILED, compensated: [], unresolved: [], skipped: `its journal cannot be read: ${(error as Error).message}` });
+      }
     }
     return reports;
   }
@@ -131,9 +142,25 @@ export class WorkflowEngine implements IWorkflowService {
     return parsed && parsed.entries.length > 0 ? replayJournal(id, parsed.entries, parsed.badLine) : null;
   }
 
+  /** Every readable run, newest first; a journal that cannot be trusted is left out (and logged), not fatal to the rest. */
   private async readAll(): Promise<WorkflowRun[]> {
-    const runs = await Promise.all((await this.store.list()).map((id) => this.read(id)));
-    return runs.filter((r): r is WorkflowRun => r !== null).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return (await this.readEach()).runs;
+  }
+
+  private async readEach(): Promise<{ runs: WorkflowRun[]; unreadable: { id: string; reason: string }[] }> {
+    const runs: WorkflowRun[] = [];
+    const unreadable: { id: string; reason: string }[] = [];
+    for (const id of await this.store.list()) {
+      try {
+        const run = await this.read(id);
+        if (run) runs.push(run);
+      } catch (error) {
+        if (!hasErrorCode(error, 'INTEGRITY_ERROR') && !hasErrorCode(error, 'FORBIDDEN') && !hasErrorCode(error, 'VALIDATION_ERROR')) throw error;
+        this.logger.error({ workflowId: id, err: error }, `workflow ${id} cannot be read: ${(error as Error).message}`);
+        unreadable.push({ id, reason: (error as Error).message });
+      }
+    }
+    return { runs: runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt)), unreadable };
   }
 
   /**

@@ -3,7 +3,11 @@ import type { WorkflowRun } from './workflow-run';
 import type { SecurityContext } from '../security/security-context';
 
 /** What anyone may know of a workflow: that it exists, whose it is, and how it stands. */
-export type WorkflowSummary = Pick<WorkflowRun, 'id' | 'name' | 'status' | 'unresolved'> & { owner: string | undefined };
+export type WorkflowSummary = Pick<WorkflowRun, 'id' | 'name' | 'status' | 'unresolved'> & {
+  owner: string | undefined;
+  /** Why the journal cannot be read (tampered with, or a link out of the folder); such a run counts as FAILED. */
+  unreadable?: string;
+};
 
 /** What recovery did with one unfinished workflow. */
 export interface RecoveryReport {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
 import { modelWarnings } from '../../domain/agent/model-catalogue';
 import { NotFoundError } from '../../domain/errors/errors';
@@ -231,6 +232,8 @@ export class ConfigurationService implements IConfigurationService {
       'write',
       `${kind}.update-and-propagate`,
       async (checked) => {
+        // Checked here too, so a bad field is named in the patch rather than in the workflow step carrying it.
+        parseInput(z.unknown(), patch, `${kind} patch`, { service: 'configuration', operation: 'update' });
         const before = await this.serviceFor(kind).get(id);
         const run = await this.completed(await this.changed(this.workflows.run(changeWithPropagationWorkflow(kind, id, patch, options, dependents), checked)));
         const record = outputOf<AnyRecord>(run, 'change');

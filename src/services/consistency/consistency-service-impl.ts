@@ -42,6 +42,10 @@ export class ConsistencyService implements IConsistencyService {
     const runs = await this.workflows.summaries(securityContext);
     for (const run of runs) {
       if (UNFINISHED.has(run.status)) findings.push({ severity: 'error', code: 'UNFINISHED_WORKFLOW', message: `workflow ${run.id} (${run.name}) was left ${run.status}`, records: [{ kind: 'workflow', id: run.id }] });
+      if (run.unreadable !== undefined) {
+        findings.push({ severity: 'error', code: 'FILE_CORRUPT', message: `the journal of workflow ${run.id} cannot be read: ${run.unreadable}`, records: [{ kind: 'workflow', id: run.id }] });
+        continue;
+      }
       if (run.status === WorkflowStatus.FAILED) findings.push({ severity: 'error', code: 'FAILED_WORKFLOW', message: `workflow ${run.id} (${run.name}) could not undo ${run.unresolved.join(', ')}`, records: [{ kind: 'workflow', id: run.id }] });
     }
     const chain = await this.audit.verify();
@@ -72,6 +76,11 @@ export class ConsistencyService implements IConsistencyService {
           await act('re-stamp', id, 'accept the hand edit and record its checksum', () => Promise.all(RECORD_KINDS.map((k) => this.files.read(k))));
           break;
         case 'FILE_CORRUPT':
+          // A journal that cannot be trusted is evidence for a person, not something to rewrite.
+          if (record?.kind === 'workflow') {
+            remaining.push(finding);
+            break;
+          }
           // Reading restores the backup; if the backup is bad too, nothing can be done here.
           try {
             await act('restore-backup', id, 'move the corrupt file aside and restore its backup', () => Promise.all(RECORD_KINDS.map((k) => this.files.read(k))));

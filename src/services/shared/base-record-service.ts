@@ -13,6 +13,7 @@ import type { IAccessControl } from '../../security/access-control';
 import type { IAuditLog } from '../../audit/audit-log';
 import { digestOf, type AuditOutcome } from '../../audit/audit-entry';
 import { auditFailure } from '../../audit/audit-failure';
+import { printable } from '../../domain/validation/text-hygiene';
 import { hasRight, type Right } from '../../security/rights';
 import type { SecurityContext } from '../../security/security-context';
 import { changedPaths } from '../../domain/conflict/field-paths';
@@ -282,7 +283,7 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     const allowed = new Set(Object.keys(this.schemas.create.shape).filter((key) => key !== 'id'));
     const unknown = Object.keys(patch)
       .filter((key) => !allowed.has(key) && !forbidden.some((f) => f.path === key))
-      .map((key) => ({ path: key, message: key === 'id' ? 'the id cannot be changed' : `unknown field '${key}'` }));
+      .map((key) => ({ path: printable(key), message: key === 'id' ? 'the id cannot be changed' : `unknown field '${printable(key)}'` }));
     const details = [...forbidden, ...unknown];
     if (details.length > 0) throw new ValidationError(`invalid ${this.kind} patch: ${details.map((d) => d.path).join(', ')}`, details, { context });
   }

@@ -339,14 +339,17 @@ describe('Feature: input hygiene — hostile input and planted links are refused
         await writeFile(path, lines.join('\n'));
         const filesBefore = await dataFiles(dataDir);
         const configuration = openAsIs(dataDir);
-        for (const read of [() => configuration.getWorkflow(workflowId), () => configuration.recoverWorkflows({ includeFailed: true })]) {
-          const error = await rejection(read());
-          expect(error.code).to.equal('INTEGRITY_ERROR');
-          expect(error.message).to.include(path).and.to.include('line 2');
-        }
-        for (const args of [['workflow', 'show', workflowId], ['workflow', 'recover'], ['workflow', 'list']]) {
-          jsonError(await runCliInProcess(['--dir', dataDir, ...args, '--json']), 'INTEGRITY_ERROR');
-        }
+        const error = await rejection(configuration.getWorkflow(workflowId));
+        expect(error.code).to.equal('INTEGRITY_ERROR');
+        expect(error.message).to.include(path).and.to.include('line 2');
+        jsonError(await runCliInProcess(['--dir', dataDir, 'workflow', 'show', workflowId, '--json']), 'INTEGRITY_ERROR');
+        // The other workflows stay usable: this one is left out of lists, skipped by recovery, and reported by verify.
+        expect((await configuration.listWorkflows()).map((r) => r.id)).to.not.include(workflowId);
+        const [report] = (await configuration.recoverWorkflows({ includeFailed: true })).filter((r) => r.workflowId === workflowId);
+        expect(report?.skipped).to.include(path).and.to.include('line 2');
+        const finding = (await configuration.verify()).findings.find((f) => f.records.some((r) => r.id === workflowId));
+        expect(finding).to.include({ code: 'FILE_CORRUPT', severity: 'error' });
+        expect(finding?.message).to.include('line 2');
         expect(await dataFiles(dataDir), 'the entries after the bad line are all still there').to.deep.equal(filesBefore);
         expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
       });
@@ -357,7 +360,10 @@ describe('Feature: input hygiene — hostile input and planted links are refused
       const path = join(dataDir, 'workflows', `${workflowId}.jsonl`);
       await appendFile(path, `${pollutedEntry((await readJournal(dataDir, workflowId)).length + 1)}\n`);
       const filesBefore = await dataFiles(dataDir);
-      expect((await rejection(openAsIs(dataDir).recoverWorkflows({ includeFailed: true }))).code).to.equal('INTEGRITY_ERROR');
+      const [report] = await openAsIs(dataDir).recoverWorkflows({ includeFailed: true });
+      expect(report).to.include({ workflowId });
+      expect(report?.skipped).to.include('cannot be read');
+      expect((await rejection(openAsIs(dataDir).getWorkflow(workflowId))).code).to.equal('INTEGRITY_ERROR');
       expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
     });
 
@@ -424,6 +430,9 @@ describe('Feature: input hygiene — hostile input and planted links are refused
         expect(run.code).to.equal(1);
         expect(run.stdout + run.stderr).to.include('internal error: disk on fire').and.to.not.match(STACK_LINE);
       }
+      // ...while the log keeps the stack, for whoever investigates.
+      const log = await readFile(join(dataDir, 'logs', 'agentcfg.log'), 'utf8');
+      expect(log).to.include('internal error').and.to.include('at burn (/srv/fire.js:1:1)');
     });
 
     it('ordinary errors (not found, validation) print no stack either', async function () {
