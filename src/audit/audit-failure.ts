@@ -3,6 +3,9 @@ import type { SecurityContext } from '../security/security-context';
 import type { AuditEvent } from './audit-entry';
 import type { IAuditLog } from './audit-log';
 
+/** Errors already on record, so a request refused deep down is not audited again by each layer it passes. */
+const audited = new WeakSet<object>();
+
 /** Denials by access control are audited where they are decided; this tells them apart. */
 export function isDecidedDenial(error: unknown): boolean {
   return isAgentcfgError(error) && error.context.missingRight !== undefined;
@@ -20,6 +23,10 @@ export async function auditFailure(
   where: Pick<AuditEvent, 'target' | 'workflowId' | 'stepId'> = {},
 ): Promise<unknown> {
   if (isDecidedDenial(error)) return error;
+  if (typeof error === 'object' && error !== null) {
+    if (audited.has(error)) return error;
+    audited.add(error);
+  }
   const reason = isAgentcfgError(error) ? `${error.code}: ${error.message}` : `INTERNAL_ERROR: ${String(error)}`;
   const { actor, role, requestId } = context;
   await audit.append({ actor, role, requestId, action, ...where, outcome: hasErrorCode(error, 'FORBIDDEN') ? 'denied' : 'failed', reason });

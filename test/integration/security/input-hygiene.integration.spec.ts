@@ -113,11 +113,17 @@ describe('Feature: input hygiene — hostile input and planted links are refused
 
     for (const attack of catalogue.inputs) {
       it(`library refuses ${attack.kind} ${attack.operation}: ${attack.name}, naming ${attack.expectPath}`, async function () {
+        const audited = (await configuration.auditEntries()).length;
         const error = await rejection(sendInput(configuration, attack));
         expect(error.code).to.equal(attack.expectCode);
         expectNamed(error.details, attack.expectPath, attack.messageIncludes);
         expectNoSecret(JSON.stringify({ message: error.message, details: error.details, context: error.context }), attack.secret);
         expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+        // The refused request is on record, as who asked and why, without the secret it carried.
+        const added = (await configuration.auditEntries()).slice(audited);
+        expect(added.map((e) => [e.actor, e.outcome]), 'one audit entry for the refused request').to.deep.equal([[configuration.principal.actor, 'failed']]);
+        expect(added[0]?.reason).to.match(new RegExp(`^${attack.expectCode}: `));
+        expectNoSecret(JSON.stringify(added), attack.secret);
       });
 
       it(`CLI --json on stdin refuses: ${attack.name}`, async function () {
