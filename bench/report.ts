@@ -1,0 +1,104 @@
+import { CONTENDERS, type ContenderName } from './contender';
+import { REFERENCE, type GoalResult } from './goals';
+import type { ContenderSummary, SizeSummary } from './summary';
+
+const BASELINES = CONTENDERS.filter((name): name is Exclude<ContenderName, 'agentcfg'> => name !== 'agentcfg');
+
+interface Row {
+  label: string;
+  value: (s: ContenderSummary) => number;
+  format: (value: number) => string;
+}
+
+const ms = (value: number) => (!Number.isFinite(value) ? '-' : value < 1 ? value.toFixed(3) : value < 100 ? value.toFixed(2) : value.toFixed(0));
+
+/** The rows of the table, one per workload (each printed at every size). */
+function rows(concurrency: number): Row[] {
+  return [
+    { label: 'cold open + list all, ms', value: (s) => s.openMs, format: ms },
+    { label: 'create one, ms', value: (s) => s.createMs, format: ms },
+    { label: 'update one, ms', value: (s) => s.updateMs, format: ms },
+    { label: 'create-agent workflow p50, ms', value: (s) => s.workflowP50Ms, format: ms },
+    { label: 'create-agent workflow p99, ms', value: (s) => s.workflowP99Ms, format: ms },
+    // Throughput: here a ratio below 1 means agentcfg is slower.
+    { label: `${concurrency} concurrent, workflows/s (more is better)`, value: (s) => s.concurrentPerSecond, format: (v) => v.toFixed(v < 1 ? 2 : v < 100 ? 1 : 0) },
+    { label: `${concurrency} concurrent, p99 ms`, value: (s) => s.concurrentP99Ms, format: ms },
+    { label: 'peak RSS, MiB', value: (s) => s.maxRssBytes, format: (v) => (v / 2 ** 20).toFixed(0) },
+  ];
+}
+
+function ratio(agentcfg: number, baseline: number): string {
+  if (!Number.isFinite(agentcfg) || !Number.isFinite(baseline) || baseline === 0) return '-';
+  const r = agentcfg / baseline;
+  return `${r < 10 ? r.toFixed(2) : r.toFixed(0)}x`;
+}
+
+function table(header: string[], body: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i < 2 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`;
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
+
+/** The table of medians with the ratio agentcfg/baseline on every row. */
+export function resultsTable(sizes: readonly SizeSummary[], concurrency: number): string {
+  const header = ['workload', 'records', ...CONTENDERS, ...BASELINES.map((b) => `agentcfg/${b}`)];
+  const body: string[][] = [];
+  for (const row of rows(concurrency)) {
+    for (const { size, contenders } of sizes) {
+      const mine = row.value(contenders.agentcfg);
+      body.push([
+        row.label,
+        size.toLocaleString('en-US'),
+        ...CONTENDERS.map((name) => row.format(row.value(contenders[name]))),
+        ...BASELINES.map((name) => ratio(mine, row.value(contenders[name]))),
+      ]);
+    }
+  }
+  body.push(
+    ...sizes.map(({ size, contenders }) => [
+      `${concurrency} concurrent, stored`,
+      size.toLocaleString('en-US'),
+      ...CONTENDERS.map((name) => `${contenders[name].concurrentCompleted - contenders[name].concurrentLost}/${contenders[name].concurrentStarted}`),
+      ...BASELINES.map(() => ''),
+    ]),
+  );
+  const samples = sizes.map(({ size, contenders: c }) => `${size.toLocaleString('en-US')}: ${c.agentcfg.workflowSamples}`).join(', ');
+  return `${table(header, body)}\nagentcfg's workflow p50/p99 are from these many samples per size: ${samples}.`;
+}
+
+/** The goals with their verdicts, and the issue's reference run for scale. */
+export function goalsSection(goals: readonly GoalResult[]): string {
+  const width = Math.max(...goals.map((g) => g.verdict.length));
+  const lines = goals.map((g) => `  ${g.verdict.padEnd(width)}  ${g.goal}\n  ${' '.repeat(width)}    ${g.detail}`);
+  const missed = goals.filter((g) => g.verdict === 'MISSED').length;
+  const summary = missed ? `${missed} of ${goals.length} goals MISSED by this run.` : 'Every goal measured in this run was met.';
+  return ['Goals (fixed; agentcfg on this run):', ...lines, '', summary, `For scale, the ${REFERENCE}.`].join('\n');
+}
+
+/** What failed, per contender and size: operations run one at a time, then concurrent workflows; empty when nothing did. */
+export function failuresSection(sizes: readonly SizeSummary[], concurrency: number): string {
+  const lines = (pick: (s: ContenderSummary) => Record<string, number>) =>
+    sizes.flatMap(({ size, contenders }) =>
+      CONTENDERS.flatMap((name) => Object.entries(pick(contenders[name])).map(([message, count]) => `  ${name}, ${size.toLocaleString('en-US')} records, ${count}x: ${message}`)),
+    );
+  const alone = lines((s) => s.failures);
+  const concurrent = lines((s) => s.concurrentErrors);
+  return [
+    ...(alone.length ? ['Failed operations run one at a time (timed all the same):', ...alone] : []),
+    ...(concurrent.length ? [`Failed workflows among the ${concurrency} concurrent ones:`, ...concurrent] : []),
+  ].join('\n');
+}
+
+/** What each column is, so nobody has to read the code to trust the table. */
+export const LEGEND = [
+  'agentcfg: the public API (createConfigurationService, createPersonality, updatePersonality, createAgentWithDependencies, getAllPersonalities);',
+  '  every change locked, journaled, audited and written durably. Cold open = createConfigurationService on the folder + getAllPersonalities.',
+  'lowdb: lowdb 7 JSONFilePreset, one file; each change db.update() on the loaded data (no fsync).',
+  'sqlite: better-sqlite3, WAL, synchronous=FULL, one JSON row per record; create = one INSERT, update = SELECT+UPDATE in a',
+  '  transaction, create-agent = 3 INSERTs in one transaction; cold open = open + SELECT all + JSON.parse.',
+  'raw: the physical floor, a durable replace (temp, fsync, rename, fsync folder) of collection files of the same bytes as',
+  '  agentcfg\'s, records kept pre-encoded; create-agent replaces the three files; cold open = readFile + JSON.parse.',
+  'Concurrent: all workflows started at once in one process (baselines that cannot overlap writes run them in turn); the p99',
+  '  is of the ones that completed, timed from the common start.',
+].join('\n');

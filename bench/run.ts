@@ -1,0 +1,110 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONTENDERS, type ContenderName } from './contender';
+import { judgeGoals } from './goals';
+import { parseOptions, USAGE, type BenchOptions } from './options';
+import { existingPersonalities, recordBytes } from './records';
+import { failuresSection, goalsSection, LEGEND, resultsTable } from './report';
+import { summarize, type SizeSummary } from './summary';
+import type { RoundReply, RoundRequest } from './worker';
+import type { RoundSamples } from './workloads';
+
+/** A worker process running one contender at one size, one round per request. */
+class ContenderProcess {
+  private readonly child: ChildProcess;
+  maxRssBytes = 0;
+
+  constructor(readonly name: ContenderName) {
+    // Inherits this process's `-r ts-node/register`.
+    this.child = fork(join(__dirname, 'worker.ts'), [name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  }
+
+  run(request: RoundRequest): Promise<RoundSamples> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the ${this.name} worker exited (${code}) during a round`));
+      this.child.once('exit', onExit);
+      this.child.once('message', (reply: RoundReply) => {
+        this.child.off('exit', onExit);
+        if (!reply.ok) return reject(new Error(`${this.name}, ${request.plan.size} records, round ${request.plan.round + 1}: ${reply.error}`));
+        this.maxRssBytes = Math.max(this.maxRssBytes, reply.maxRssBytes);
+        resolve(reply.samples);
+      });
+      this.child.send(request);
+    });
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+}
+
+/** Each round runs every contender once, in an order rotated per round, so none always goes first. */
+async function measureSize(size: number, options: BenchOptions, root: string): Promise<{ summary: SizeSummary; samples: Record<ContenderName, RoundSamples[]> }> {
+  const workers = CONTENDERS.map((name) => new ContenderProcess(name));
+  const samples = Object.fromEntries(CONTENDERS.map((name) => [name, [] as RoundSamples[]])) as Record<ContenderName, RoundSamples[]>;
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      const order = [...workers.slice(round % workers.length), ...workers.slice(0, round % workers.length)];
+      const took: string[] = [];
+      for (const worker of order) {
+        const start = performance.now();
+        const concurrency = round < options.concurrentRounds ? options.concurrency : 0;
+        const plan = { size, round, ops: options.ops, workflows: options.workflows, budgetMs: options.budgetMs, concurrency };
+        samples[worker.name].push(await worker.run({ plan, root }));
+        took.push(`${worker.name} ${((performance.now() - start) / 1000).toFixed(1)} s`);
+      }
+      process.stderr.write(`bench: ${size.toLocaleString('en-US')} records, round ${round + 1}/${options.rounds}: ${took.join(', ')}\n`);
+    }
+  } finally {
+    workers.forEach((worker) => worker.stop());
+  }
+  const contenders = Object.fromEntries(
+    workers.map((worker) => [worker.name, summarize(samples[worker.name], options.concurrency, worker.maxRssBytes)]),
+  ) as SizeSummary['contenders'];
+  return { summary: { size, contenders }, samples };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(`${USAGE}\n`);
+  const options = parseOptions(args, process.env);
+  const root = await fsp.mkdtemp(join(tmpdir(), 'agentcfg-bench-'));
+  const started = performance.now();
+  const sizes: SizeSummary[] = [];
+  const samples: Record<number, Record<ContenderName, RoundSamples[]>> = {};
+  try {
+    for (const size of options.sizes) {
+      const measured = await measureSize(size, options, root);
+      sizes.push(measured.summary);
+      samples[size] = measured.samples;
+    }
+  } finally {
+    await fsp.rm(root, { recursive: true, force: true });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const goals = judgeGoals(sizes);
+  const bytes = recordBytes(existingPersonalities(1)[0]);
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}`;
+
+  const out = process.stdout;
+  out.write(`\nagentcfg benchmark: ${options.rounds} rounds, sizes ${options.sizes.join(' / ')}, ${bytes}-byte personality records, ${machine}\n`);
+  out.write(
+    `medians over rounds; per round up to ${options.ops} creates and ${options.ops} updates and up to ${options.workflows} workflows one at a time ` +
+      `(each workload stops after ${options.budgetMs / 1000} s; p50/p99 pooled over rounds); ${options.concurrency} workflows at once in the first ` +
+      `${Math.min(options.concurrentRounds, options.rounds)} round(s)\n\n`,
+  );
+  const sections = [resultsTable(sizes, options.concurrency), LEGEND, failuresSection(sizes, options.concurrency), goalsSection(goals)];
+  out.write(`${sections.filter(Boolean).join('\n\n')}\n\n`);
+  const { output, ...settings } = options;
+  const results = { generatedAt: new Date().toISOString(), durationSeconds: Math.round(seconds), machine, settings, recordBytes: bytes, sizes, goals, samples };
+  const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
+  await fsp.writeFile(output, `${JSON.stringify(results, rounded, 2)}\n`);
+  out.write(`measured in ${seconds.toFixed(0)} s; results in ${output}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,71 @@
+import type { ContenderName } from './contender';
+import { median, percentile } from './stats';
+import type { RoundSamples } from './workloads';
+
+/** One contender at one size: medians over the rounds (timed operations pooled over rounds), in ms. */
+export interface ContenderSummary {
+  rounds: number;
+  openMs: number;
+  /** Personalities the open listed. */
+  listed: number;
+  createMs: number;
+  updateMs: number;
+  workflowP50Ms: number;
+  workflowP99Ms: number;
+  workflowSamples: number;
+  /** Operations run one at a time that failed: workload and message, how many, over all rounds. */
+  failures: Record<string, number>;
+  /** Rounds that ran the concurrent workload. */
+  concurrentRounds: number;
+  /** Create-agent workflows per second while `concurrency` run at once. */
+  concurrentPerSecond: number;
+  /** p99 of one concurrent workflow's time, from the common start to its end. */
+  concurrentP99Ms: number;
+  concurrentStarted: number;
+  concurrentCompleted: number;
+  /** Completed workflows whose agent was not found stored afterwards. */
+  concurrentLost: number;
+  /** Why the workflows that did not complete failed: message and how many, over all rounds. */
+  concurrentErrors: Record<string, number>;
+  /** Peak resident memory of the process that ran this contender at this size. */
+  maxRssBytes: number;
+  /** Bytes in the folder once filled. */
+  filledBytes: number;
+}
+
+/** Every contender at one size. */
+export interface SizeSummary {
+  size: number;
+  contenders: Record<ContenderName, ContenderSummary>;
+}
+
+/** Reduces one contender's rounds at one size to the figures the report prints. */
+export function summarize(rounds: readonly RoundSamples[], concurrency: number, maxRssBytes: number): ContenderSummary {
+  const workflowMs = rounds.flatMap((r) => r.workflowMs);
+  const concurrent = rounds.flatMap((r) => (r.concurrent ? [r.concurrent] : []));
+  const sum = (counts: Record<string, number>[]) => {
+    const total: Record<string, number> = {};
+    for (const [message, count] of counts.flatMap((c) => Object.entries(c))) total[message] = (total[message] ?? 0) + count;
+    return total;
+  };
+  return {
+    rounds: rounds.length,
+    openMs: median(rounds.map((r) => r.openMs)),
+    listed: median(rounds.map((r) => r.listed)),
+    createMs: median(rounds.flatMap((r) => r.createMs)),
+    updateMs: median(rounds.flatMap((r) => r.updateMs)),
+    workflowP50Ms: percentile(workflowMs, 50),
+    workflowP99Ms: percentile(workflowMs, 99),
+    workflowSamples: workflowMs.length,
+    failures: sum(rounds.map((r) => r.failures)),
+    concurrentRounds: concurrent.length,
+    concurrentPerSecond: median(concurrent.map((c) => (c.completed * 1000) / c.wallMs)),
+    concurrentP99Ms: percentile(concurrent.flatMap((c) => c.latencyMs), 99),
+    concurrentStarted: concurrent.length * concurrency,
+    concurrentCompleted: concurrent.reduce((sum, c) => sum + c.completed, 0),
+    concurrentLost: concurrent.reduce((sum, c) => sum + c.lost, 0),
+    concurrentErrors: sum(concurrent.map((c) => c.errors)),
+    maxRssBytes,
+    filledBytes: median(rounds.map((r) => r.filledBytes)),
+  };
+}
