@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorContext, ErrorDetail } from '../errors/agentcfg-error';
 import { ValidationError } from '../errors/errors';
 import { findForbiddenKeys } from './forbidden-keys';
+import { findExcessNesting } from './nesting';
 import { findTextProblems, printable } from './text-hygiene';
 
 /** Turns Zod issues into one detail per failing field (unknown keys are listed one by one). */
@@ -31,6 +32,8 @@ export function parseInput<S extends z.ZodType>(
   what: string,
   context: ErrorContext = {},
 ): z.output<S> {
+  const tooDeep = findExcessNesting(input);
+  if (tooDeep.length > 0) throw new ValidationError(`invalid ${what}: (value) ${tooDeep[0]?.message ?? ''}`, tooDeep, { context });
   const forbidden = findForbiddenKeys(input);
   const text = findTextProblems(input).filter((t) => !forbidden.some((f) => isUnder(t.path, f.path)));
   const result = schema.safeParse(input);
