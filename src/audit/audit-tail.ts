@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { FileSystemHandle } from '../storage/file-system';
 import { checksumOf } from '../storage/canonical-json';
 import { GENESIS_HASH, type AuditEntry } from './audit-entry';
 
@@ -13,14 +13,14 @@ export interface AuditTail {
 /** Entries are a few hundred bytes; a window this large always holds the last one whole. */
 const WINDOW = 64 * 1024;
 
-async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+async function readRange(handle: FileSystemHandle, start: number, end: number): Promise<Buffer> {
   const buffer = Buffer.alloc(end - start);
   await handle.read(buffer, 0, buffer.length, start);
   return buffer;
 }
 
 /** Finds the last whole entry by reading only the end of the file, so an append costs the same however long the log grows. */
-export async function readAuditTail(handle: FileHandle, size: number): Promise<AuditTail> {
+export async function readAuditTail(handle: FileSystemHandle, size: number): Promise<AuditTail> {
   let start = Math.max(0, size - WINDOW);
   let text = await readRange(handle, start, size);
   let lastEnd = text.lastIndexOf(0x0a);

@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { IntegrityError } from '../domain/errors/errors';
@@ -10,8 +9,8 @@ import { verifyAuditChain, type AuditHead, type AuditVerification } from './audi
 import { auditHash, type AuditEntry, type AuditEvent } from './audit-entry';
 import type { AuditFilter, IAuditLog } from './audit-log';
 import { readAuditTail, type AuditTail } from './audit-tail';
-import type { FileHandle } from 'node:fs/promises';
 import { confine } from '../storage/confined-path';
+import { IFileSystem, type FileSystemHandle } from '../storage/file-system';
 import { MAX_FILE_BYTES, readAtMost } from '../storage/stored-file';
 
 /** A reason is a message, not a dump: keep lines short. */
@@ -42,6 +41,7 @@ export class FileAuditLog implements IAuditLog {
   constructor(
     @inject(StorageOptions) storage: StorageOptions,
     @inject(ILogger) private readonly logger: ILogger,
+    @inject(IFileSystem) private readonly fs: IFileSystem,
   ) {
     this.dataDir = storage.dataDir;
     const logs = join(storage.dataDir, 'logs');
@@ -52,10 +52,10 @@ export class FileAuditLog implements IAuditLog {
 
   async append(event: AuditEvent): Promise<AuditEntry> {
     const reason = event.reason !== undefined && event.reason.length > MAX_REASON ? `${event.reason.slice(0, MAX_REASON)}…` : event.reason;
-    await guardIo('write', this.path, async () => fsp.mkdir(await confine(this.dataDir, join(this.path, '..')), { recursive: true }));
+    await guardIo('write', this.path, async () => this.fs.mkdir(await confine(this.dataDir, join(this.path, '..')), { recursive: true }));
     return this.lock.run(() =>
       guardIo('write', this.path, async () => {
-        const handle = await fsp.open(await confine(this.dataDir, this.path), 'a+', 0o644);
+        const handle = await this.fs.open(await confine(this.dataDir, this.path), 'a+', 0o644);
         try {
           let tail = await this.settledTail(handle);
           for (const tampering of await this.tamperingAt(tail)) tail = await this.write(handle, tail, tampering);
@@ -70,7 +70,7 @@ export class FileAuditLog implements IAuditLog {
   }
 
   /** Appends one entry after `tail`, fsync'd; returns the new tail. */
-  private async write(handle: FileHandle, tail: AuditTail, event: AuditEvent): Promise<AuditEntry & AuditTail> {
+  private async write(handle: FileSystemHandle, tail: AuditTail, event: AuditEvent): Promise<AuditEntry & AuditTail> {
     const unsigned = { seq: tail.seq + 1, at: new Date().toISOString(), ...event, prev: tail.hash };
     const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
     const line = `${JSON.stringify(entry)}\n`;
@@ -84,11 +84,11 @@ export class FileAuditLog implements IAuditLog {
    * a line is on disk, so a torn line the head does not count is a crash's leftover (its change was never made)
    * and is cut off; one the head counts was a whole entry someone cut short, and is kept as evidence.
    */
-  private async settledTail(handle: FileHandle): Promise<AuditTail> {
+  private async settledTail(handle: FileSystemHandle): Promise<AuditTail> {
     const { size } = await handle.stat();
     const tail = await readAuditTail(handle, size);
     if (tail.goodBytes === size) return tail;
-    const head = await this.readHeadQuietly();
+    const head = await this.readHead();
     if (head && head.entries > tail.seq) {
       await handle.write('\n');
       return readAuditTail(handle, size + 1);
@@ -104,7 +104,7 @@ export class FileAuditLog implements IAuditLog {
    * new head hide the evidence; `verify` reports the line each names.
    */
   private async tamperingAt(tail: AuditTail): Promise<AuditEvent[]> {
-    const head = await this.readHeadQuietly();
+    const head = await this.readHead();
     if (!head) return [];
     const tampered = (line: number, reason: string): AuditEvent[] => {
       this.logger.error({ file: this.path, line }, `${this.path}: ${reason}`);
@@ -131,20 +131,13 @@ export class FileAuditLog implements IAuditLog {
 
   async verify(): Promise<AuditVerification> {
     const text = await this.readText();
-    let head: AuditHead | null;
-    try {
-      head = await this.readHead();
-    } catch (error) {
-      const chain = verifyAuditChain(text, null);
-      return chain.ok ? { ok: false, entries: chain.entries, problem: (error as Error).message } : chain;
-    }
-    return verifyAuditChain(text, head);
+    return verifyAuditChain(text, await this.readHead());
   }
 
   private async readText(): Promise<string> {
     return guardIo('read', this.path, async () => {
       try {
-        const handle = await fsp.open(await confine(this.dataDir, this.path), 'r');
+        const handle = await this.fs.open(await confine(this.dataDir, this.path), 'r');
         try {
           const text = await readAtMost(handle);
           if (text === null) throw new IntegrityError(`${this.path} is larger than the ${MAX_FILE_BYTES} bytes agentcfg reads; archive it and start a new log`, { context: { service: 'audit', operation: 'read', file: this.path } });
@@ -159,19 +152,14 @@ export class FileAuditLog implements IAuditLog {
     });
   }
 
-  /** The head, or null when it is absent or unreadable (a power cut can leave it so; appends must go on). */
-  private async readHeadQuietly(): Promise<AuditHead | null> {
-    try {
-      return await this.readHead();
-    } catch {
-      return null;
-    }
-  }
-
+  /**
+   * The head, or null when it is absent or unreadable. It is replaced without an fsync, so a power cut can leave
+   * it empty or half written; it then counts as absent (as deleting it would), and the next append rewrites it.
+   */
   private async readHead(): Promise<AuditHead | null> {
     let text: string;
     try {
-      text = await fsp.readFile(await confine(this.dataDir, this.headPath), 'utf8');
+      text = await this.fs.readFile(await confine(this.dataDir, this.headPath), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -182,7 +170,8 @@ export class FileAuditLog implements IAuditLog {
     } catch {
       // fall through
     }
-    throw new IntegrityError(`${this.headPath} cannot be read: the audit log's length cannot be checked`, { context: { service: 'audit', operation: 'verify', file: this.headPath } });
+    this.logger.warn({ file: this.headPath }, `${this.headPath} cannot be read (a power cut can leave it so); the log's length is not checked until the next append rewrites it`);
+    return null;
   }
 
   /**
@@ -191,7 +180,7 @@ export class FileAuditLog implements IAuditLog {
    */
   private async writeHead(head: AuditHead): Promise<void> {
     const temp = await confine(this.dataDir, `${this.headPath}.tmp-${process.pid}`);
-    await fsp.writeFile(temp, JSON.stringify(head));
-    await fsp.rename(temp, await confine(this.dataDir, this.headPath));
+    await this.fs.writeFile(temp, JSON.stringify(head));
+    await this.fs.rename(temp, await confine(this.dataDir, this.headPath));
   }
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { nodeFileSystem } from '../storage/file-system';
 import { writeFileDurably } from '../storage/durable-write';
 import type { CliIO } from './cli-io';
 import { action, type CommandResult } from './command-context';
@@ -32,7 +33,7 @@ export function exportCommand(io: CliIO, result: CommandResult): Command {
         const bundle = await (await ctx.configuration()).exportBundle();
         const text = `${JSON.stringify(bundle, null, 2)}\n`;
         if (!options.file) return ctx.output.success(bundle, () => text);
-        await writeFileDurably(options.file, text);
+        await writeFileDurably(nodeFileSystem, options.file, text);
         return ctx.output.success(
           { file: options.file, personalities: bundle.personalities.length, roles: bundle.roles.length, agents: bundle.agents.length },
           () => `Exported ${bundle.personalities.length} personalities, ${bundle.roles.length} roles and ${bundle.agents.length} agents to ${options.file}.`,

@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-
-/** Makes a folder's entries (renames, new links) durable. */
-export async function fsyncFolder(folder: string): Promise<void> {
-  const handle = await fsp.open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+import type { IFileSystem } from './file-system';
 
 function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -22,53 +13,53 @@ export function isTempFileName(name: string): boolean {
 }
 
 /**
- * Replaces `target` so that a crash at any moment leaves either the old or the new bytes: write a temp file in
- * the same folder, fsync it, rename it over the target, fsync the folder. With `backupPath`, the previous
- * file becomes the backup, rotated only once the new bytes are safely on disk.
+ * Replaces `target` so that a crash or power cut at any moment leaves either the old or the new bytes: write a
+ * temp file in the same folder, fsync it, rename it over the target, fsync the folder. With `backupPath`, the
+ * previous file becomes the backup, rotated only once the new bytes are safely on disk.
  */
-export async function writeFileDurably(target: string, data: string, backupPath?: string): Promise<void> {
+export async function writeFileDurably(fs: IFileSystem, target: string, data: string, backupPath?: string): Promise<void> {
   const temp = tempPathFor(target);
   try {
-    const handle = await fsp.open(temp, 'wx', 0o644);
+    const handle = await fs.open(temp, 'wx', 0o644);
     try {
       await handle.writeFile(data, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
-    if (backupPath) await rotateBackup(target, backupPath);
-    await fsp.rename(temp, target);
-    await fsyncFolder(dirname(target));
+    if (backupPath) await rotateBackup(fs, target, backupPath);
+    await fs.rename(temp, target);
+    await fs.syncFolder(dirname(target));
   } catch (error) {
-    await fsp.rm(temp, { force: true });
+    await fs.rm(temp, { force: true });
     throw error;
   }
 }
 
 /** Gives `source`'s bytes a second name without copying (a hard link), copying only where links are unsupported. */
-export async function linkOrCopy(source: string, destination: string): Promise<void> {
+export async function linkOrCopy(fs: IFileSystem, source: string, destination: string): Promise<void> {
   try {
-    await fsp.link(source, destination);
+    await fs.link(source, destination);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'ENOTSUP') throw error;
-    await fsp.copyFile(source, destination, fsConstants.COPYFILE_EXCL);
+    await fs.copyFile(source, destination, fsConstants.COPYFILE_EXCL);
   }
 }
 
 /** Points the backup at the current target, replacing the old backup atomically. */
-async function rotateBackup(target: string, backupPath: string): Promise<void> {
+async function rotateBackup(fs: IFileSystem, target: string, backupPath: string): Promise<void> {
   const staged = tempPathFor(backupPath);
   try {
-    await linkOrCopy(target, staged);
+    await linkOrCopy(fs, target, staged);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // first write: nothing to back up
     throw error;
   }
   try {
-    await fsp.rename(staged, backupPath);
+    await fs.rename(staged, backupPath);
   } catch (error) {
-    await fsp.rm(staged, { force: true });
+    await fs.rm(staged, { force: true });
     throw error;
   }
 }

@@ -1,8 +1,8 @@
-import { promises as fsp } from 'node:fs';
 import type { z } from 'zod';
 import { parseJsonSafely } from '../domain/validation/safe-json';
 import { confine } from './confined-path';
 import { writeFileDurably } from './durable-write';
+import type { IFileSystem } from './file-system';
 import { readStoredFile } from './stored-file';
 
 /**
@@ -18,11 +18,12 @@ export class HistoryFile {
     private readonly schema: z.ZodType,
     private readonly limit: number,
     private readonly dataDir: string,
+    private readonly fs: IFileSystem,
   ) {}
 
   /** Every kept version, in the order they were appended. */
   async readAll(): Promise<{ id: string; version: number }[]> {
-    const file = await readStoredFile(this.dataDir, this.path);
+    const file = await readStoredFile(this.fs, this.dataDir, this.path);
     if (!file) return [];
     return file.text.split('\n').flatMap((line) => {
       if (line.trim() === '') return [];
@@ -40,7 +41,7 @@ export class HistoryFile {
 
   /** Appends one version durably, then trims the record's history if it grew past the limit. */
   async append(record: { id: string; version: number }): Promise<void> {
-    const handle = await fsp.open(await confine(this.dataDir, this.path), 'a', 0o644);
+    const handle = await this.fs.open(await confine(this.dataDir, this.path), 'a', 0o644);
     try {
       await handle.write(`${JSON.stringify(record)}\n`);
       await handle.datasync();
@@ -51,6 +52,6 @@ export class HistoryFile {
     const mine = all.filter((r) => r.id === record.id);
     if (mine.length <= this.limit) return;
     const dropped = new Set(mine.slice(0, mine.length - this.limit));
-    await writeFileDurably(await confine(this.dataDir, this.path), all.filter((r) => !dropped.has(r)).map((r) => `${JSON.stringify(r)}\n`).join(''));
+    await writeFileDurably(this.fs, await confine(this.dataDir, this.path), all.filter((r) => !dropped.has(r)).map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 }

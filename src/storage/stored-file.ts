@@ -1,7 +1,7 @@
-import { promises as fsp, type Stats } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { IntegrityError } from '../domain/errors/errors';
 import { confine } from './confined-path';
+import type { FileSystemHandle, IFileSystem } from './file-system';
 
 /** Largest file agentcfg reads: collection files, histories, workflow journals and command-line input (64 MiB). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -12,7 +12,7 @@ const CHUNK_BYTES = 1024 * 1024;
  * Reads an open file to its end, or stops once it holds more than `maxBytes` (returning null), so a huge file,
  * a device or a pipe that never ends cannot exhaust memory. The size is counted, not taken from stat.
  */
-export async function readAtMost(handle: FileHandle, maxBytes = MAX_FILE_BYTES): Promise<string | null> {
+export async function readAtMost(handle: FileSystemHandle, maxBytes = MAX_FILE_BYTES): Promise<string | null> {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -36,11 +36,11 @@ export interface StoredText {
  * Reads a file of the data folder: confined to it (a link leading outside is FORBIDDEN) and at most
  * MAX_FILE_BYTES (a larger file is an INTEGRITY_ERROR naming it; nothing is changed). Null when it is absent.
  */
-export async function readStoredFile(dataDir: string, path: string): Promise<StoredText | null> {
+export async function readStoredFile(fs: IFileSystem, dataDir: string, path: string): Promise<StoredText | null> {
   const file = await confine(dataDir, path);
-  let handle: FileHandle;
+  let handle: FileSystemHandle;
   try {
-    handle = await fsp.open(file, 'r');
+    handle = await fs.open(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -1,8 +1,8 @@
-import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ID_PATTERN, idSchema } from '../domain/ids';
 import { parseInput } from '../domain/validation/parse-input';
 import { confine } from '../storage/confined-path';
+import type { IFileSystem } from '../storage/file-system';
 import { readStoredFile } from '../storage/stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
 import { parseJournal, type ParsedJournal } from './journal-entry';
@@ -19,7 +19,10 @@ export class JournalStore {
   readonly dir: string;
   private readonly dataDir: string;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly fs: IFileSystem,
+  ) {
     this.dataDir = resolve(dataDir);
     this.dir = join(this.dataDir, 'workflows');
   }
@@ -32,19 +35,29 @@ export class JournalStore {
 
   /** Creates the folder of journals (and their locks). */
   async ensureDir(): Promise<void> {
-    await fsp.mkdir(await confine(this.dataDir, this.dir), { recursive: true });
+    await this.fs.mkdir(await confine(this.dataDir, this.dir), { recursive: true });
   }
 
-  /** Starts the journal of a new workflow. */
+  /**
+   * Starts the journal of a new workflow. Its name is made durable (the folder is synced) before anything is
+   * written to it: entries fsync'd into a file whose name a power cut then loses would leave changes nobody undoes.
+   */
   async create(id: string): Promise<WorkflowJournal> {
     await this.ensureDir();
-    return WorkflowJournal.open(await confine(this.dataDir, this.pathOf(id)));
+    const journal = await WorkflowJournal.open(this.fs, await confine(this.dataDir, this.pathOf(id)));
+    try {
+      await this.fs.syncFolder(this.dir);
+    } catch (error) {
+      await journal.close();
+      throw error;
+    }
+    return journal;
   }
 
   /** Reads a journal; null when there is none. A journal larger than MAX_FILE_BYTES is an INTEGRITY_ERROR. */
   async read(id: string): Promise<ParsedJournal | null> {
     const path = this.pathOf(id);
-    const file = await readStoredFile(this.dataDir, path);
+    const file = await readStoredFile(this.fs, this.dataDir, path);
     return file && parseJournal(file.text, path);
   }
 
@@ -56,19 +69,13 @@ export class JournalStore {
     const parsed = await this.read(id);
     if (!parsed) return null;
     const path = await confine(this.dataDir, this.pathOf(id));
-    if (parsed.badLine !== undefined) await fsp.truncate(path, parsed.goodBytes);
-    return { journal: await WorkflowJournal.open(path, parsed.entries.length), parsed };
+    if (parsed.badLine !== undefined) await this.fs.truncate(path, parsed.goodBytes);
+    return { journal: await WorkflowJournal.open(this.fs, path, parsed.entries.length), parsed };
   }
 
   /** Ids of every workflow with a journal (files whose names are not ids are not journals of ours). */
   async list(): Promise<string[]> {
     return (await this.names()).filter((n) => n.endsWith(JOURNAL_SUFFIX)).map((n) => n.slice(0, -JOURNAL_SUFFIX.length)).filter((id) => ID_PATTERN.test(id));
-  }
-
-  /** Ids of workflows whose live-lock is still on disk: running now, or left behind by a killed process. */
-  async listLocked(): Promise<string[]> {
-    const names = new Set(await this.names());
-    return (await this.list()).filter((id) => names.has(`${id}${JOURNAL_SUFFIX}.lock`));
   }
 
   /** The lock a workflow holds while it runs; `timeoutMs` 0 means "only if free now". */
@@ -78,7 +85,7 @@ export class JournalStore {
 
   private async names(): Promise<string[]> {
     try {
-      return await fsp.readdir(await confine(this.dataDir, this.dir));
+      return await this.fs.readdir(await confine(this.dataDir, this.dir));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

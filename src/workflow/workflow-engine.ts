@@ -1,3 +1,4 @@
+import { IFileSystem } from '../storage/file-system';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
@@ -51,9 +52,10 @@ export class WorkflowEngine implements IWorkflowService {
     @inject(ILogger) private readonly logger: ILogger,
     @inject(IAccessControl) private readonly access: IAccessControl,
     @inject(IAuditLog) private readonly audit: IAuditLog,
+    @inject(IFileSystem) fs: IFileSystem,
   ) {
     const services = { personality: personalities, role: roles, agent: agents } as unknown as StepServices;
-    this.store = new JournalStore(storage.dataDir);
+    this.store = new JournalStore(storage.dataDir, fs);
     this.executor = new StepExecutor(services, policies);
     this.compensator = new Compensator(services, policies);
   }
@@ -121,7 +123,8 @@ export class WorkflowEngine implements IWorkflowService {
 
   async recover(options: RecoverOptions, securityContext: SecurityContext): Promise<RecoveryReport[]> {
     const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.recover' });
-    const ids = options.includeFailed ? await this.store.list() : await this.store.listLocked();
+    // Every journal, not only those with a lock left behind: a power cut can lose the lock and keep the journal.
+    const ids = await this.store.list();
     const reports: RecoveryReport[] = [];
     for (const id of ids) {
       try {
@@ -192,6 +195,7 @@ export class WorkflowEngine implements IWorkflowService {
   private async recoverOne(id: string, options: RecoverOptions, context: SecurityContext): Promise<RecoveryReport | null> {
     const seen = await this.read(id);
     if (!seen || !this.access.ownsOrManages(context, seen.owner.actor)) return null;
+    if (!UNFINISHED.has(seen.status) && !(options.includeFailed === true && seen.status === WorkflowStatus.FAILED)) return null;
     let release: () => Promise<void>;
     try {
       release = await this.store.lockFor(id, 0).acquire();

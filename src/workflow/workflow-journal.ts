@@ -1,5 +1,4 @@
-import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import type { FileSystemHandle, IFileSystem } from '../storage/file-system';
 import { entryChecksum, type JournalEntry, type JournalEvent } from './journal-entry';
 
 /**
@@ -8,13 +7,13 @@ import { entryChecksum, type JournalEntry, type JournalEvent } from './journal-e
  */
 export class WorkflowJournal {
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly handle: FileSystemHandle,
     private seq: number,
   ) {}
 
   /** Opens a journal for appending, continuing after `existing` entries. */
-  static async open(path: string, existing = 0): Promise<WorkflowJournal> {
-    return new WorkflowJournal(await fsp.open(path, 'a', 0o644), existing);
+  static async open(fs: IFileSystem, path: string, existing = 0): Promise<WorkflowJournal> {
+    return new WorkflowJournal(await fs.open(path, 'a', 0o644), existing);
   }
 
   /** Appends one entry durably and returns it. */

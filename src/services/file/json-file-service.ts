@@ -1,4 +1,4 @@
-import { promises as fsp, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { IntegrityError, UnavailableError, ValidationError } from '../../domain/errors/errors';
@@ -10,6 +10,7 @@ import { decodeCollection, encodeCollection, type CollectionSnapshot, type Decod
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
 import { confine } from '../../storage/confined-path';
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
+import { IFileSystem } from '../../storage/file-system';
 import { HistoryFile } from '../../storage/history-file';
 import { MAX_FILE_BYTES, readStoredFile } from '../../storage/stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
@@ -52,6 +53,7 @@ export class JsonFileService implements IFileService {
     @inject(StorageOptions) options: StorageOptions,
     @inject(ILogger) private readonly logger: ILogger,
     @inject(IAccessControl) private readonly access: IAccessControl,
+    @inject(IFileSystem) private readonly fs: IFileSystem,
   ) {
     this.dataDir = resolve(options.dataDir);
     this.configDir = join(this.dataDir, 'config');
@@ -68,13 +70,13 @@ export class JsonFileService implements IFileService {
 
   async initialize(): Promise<void> {
     await guardIo('initialize', this.dataDir, async () => {
-      await fsp.mkdir(await confine(this.dataDir, this.configDir), { recursive: true });
-      await fsp.mkdir(await confine(this.dataDir, join(this.dataDir, 'logs')), { recursive: true });
+      await this.fs.mkdir(await confine(this.dataDir, this.configDir), { recursive: true });
+      await this.fs.mkdir(await confine(this.dataDir, join(this.dataDir, 'logs')), { recursive: true });
     });
     await this.lock.run(() =>
       guardIo('initialize', this.configDir, async () => {
-        for (const name of await fsp.readdir(await confine(this.dataDir, this.configDir))) {
-          if (isTempFileName(name)) await fsp.rm(join(this.configDir, name), { force: true });
+        for (const name of await this.fs.readdir(await confine(this.dataDir, this.configDir))) {
+          if (isTempFileName(name)) await this.fs.rm(join(this.configDir, name), { force: true });
         }
       }),
     );
@@ -97,7 +99,7 @@ export class JsonFileService implements IFileService {
   }
 
   private async locked<T>(work: (tx: FileTransaction) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await guardIo('lock', this.configDir, () => fsp.mkdir(this.configDir, { recursive: true }));
+    await guardIo('lock', this.configDir, () => this.fs.mkdir(this.configDir, { recursive: true }));
     return this.lock.run(() => {
       throwIfAborted(signal, 'lock');
       return work({
@@ -132,7 +134,7 @@ export class JsonFileService implements IFileService {
   private historyOf(kind: RecordKind): { path: string; file: HistoryFile } {
     const spec = COLLECTION_SPECS[kind];
     const path = join(this.configDir, spec.fileName.replace(/\.json$/, '.history.jsonl'));
-    return { path, file: new HistoryFile(path, spec.schema, HISTORY_LIMIT, this.dataDir) };
+    return { path, file: new HistoryFile(path, spec.schema, HISTORY_LIMIT, this.dataDir, this.fs) };
   }
 
   private pathOf(kind: RecordKind): string {
@@ -149,7 +151,7 @@ export class JsonFileService implements IFileService {
    * file must stay inside the data folder and within MAX_FILE_BYTES (see readStoredFile).
    */
   private async readFile(path: string, spec: CollectionSpec): Promise<FileRead | null> {
-    const file = await readStoredFile(this.dataDir, path);
+    const file = await readStoredFile(this.fs, this.dataDir, path);
     return file && { signature: signatureOf(file.stat), decoded: decodeCollection(file.text, spec) };
   }
 
@@ -186,7 +188,7 @@ export class JsonFileService implements IFileService {
     }
     const asidePath = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     // Keep the corrupt bytes aside first, then replace the file atomically, so the file never goes missing.
-    await linkOrCopy(path, await confine(this.dataDir, asidePath));
+    await linkOrCopy(this.fs, path, await confine(this.dataDir, asidePath));
     const restored = { revision: backup.decoded.snapshot.revision, items: backup.decoded.snapshot.items };
     const snapshot = await this.writeLocked(kind, restored.items as RecordOf<RecordKind>[], restored.revision, false);
     this.logger.error(
@@ -212,8 +214,8 @@ export class JsonFileService implements IFileService {
       throw new ValidationError(`${message}; nothing was written`, [{ path: '', message }], { context: { service: 'file', operation: 'write', file: path } });
     }
     const backup = rotateBackup ? await confine(this.dataDir, `${path}.bak`) : undefined;
-    await writeFileDurably(await confine(this.dataDir, path), text, backup);
-    this.remember(kind, signatureOf(await fsp.stat(path)), snapshot);
+    await writeFileDurably(this.fs, await confine(this.dataDir, path), text, backup);
+    this.remember(kind, signatureOf(await this.fs.stat(path)), snapshot);
     return snapshot;
   }
 }

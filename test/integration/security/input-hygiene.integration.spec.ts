@@ -18,6 +18,7 @@ import { JsonFileService } from '../../../src/services/file/json-file-service';
 import { MAX_FILE_BYTES } from '../../../src/storage/stored-file';
 import { entryChecksum } from '../../../src/workflow/journal-entry';
 import { JournalStore } from '../../../src/workflow/journal-store';
+import { nodeFileSystem } from '../../../src/storage/file-system';
 import { loadAttackCatalogue, type InputAttack } from '../../support/attack-catalogue';
 import { hashTree } from '../../support/disk';
 import { idCommand, inputCommand, sendInput, useId } from '../../support/hostile-input';
@@ -237,7 +238,7 @@ describe('Feature: input hygiene — hostile input and planted links are refused
     });
 
     it('the journal store itself refuses a non-id, and does not list files whose names are not ids', async function () {
-      const store = new JournalStore(dataDir);
+      const store = new JournalStore(dataDir, nodeFileSystem);
       expect(() => store.pathOf('../x')).to.throw().with.property('code', 'VALIDATION_ERROR');
       expect((await rejection(store.read('../../etc/passwd'))).code).to.equal('VALIDATION_ERROR');
       const stray = join(dataDir, 'workflows', 'Not An Id.jsonl');
