@@ -195,7 +195,9 @@ export class WorkflowEngine implements IWorkflowService {
   private async recoverOne(id: string, options: RecoverOptions, context: SecurityContext): Promise<RecoveryReport | null> {
     const seen = await this.read(id);
     if (!seen || !this.access.ownsOrManages(context, seen.owner.actor)) return null;
-    if (!UNFINISHED.has(seen.status) && !(options.includeFailed === true && seen.status === WorkflowStatus.FAILED)) return null;
+    // A finished journal needs nothing, unless it ends in a torn line to cut off.
+    const unfinished = UNFINISHED.has(seen.status) || (options.includeFailed === true && seen.status === WorkflowStatus.FAILED);
+    if (!unfinished && seen.tornLine === undefined) return null;
     let release: () => Promise<void>;
     try {
       release = await this.store.lockFor(id, 0).acquire();

@@ -43,9 +43,10 @@ describe('Reliability: power-loss simulation', function () {
     expect(report.failures, explain(report.failures)).to.deep.equal([]);
   });
 
-  it('harness: with the fsync of the temp file left out of the durable replace, the simulation finds acknowledged writes lost', async function () {
-    const report = await runPowerCutCampaign(workload(), { skipSync: (path) => isTempFileName(basename(path)) });
+  it('harness: with the fsync of the temp file left out of the durable replace, the simulation finds stores that no longer open', async function () {
+    // The workflow alone is enough to show it: its first write of a new collection file is lost.
+    const report = await runPowerCutCampaign(workload().slice(0, 1), { skipSync: (path) => isTempFileName(basename(path)) });
     console.log(`      ${figures('power-loss simulation without the temp-file fsync (must fail)', report)}`);
-    expect(report.failures.length, 'cuts that found the missing fsync').to.be.greaterThan(0);
+    expect(report.failures.filter((f) => f.problem === 'unloadable').length, 'cuts that found the missing fsync').to.be.greaterThan(0);
   });
 });

@@ -38,7 +38,8 @@ interface ConsistencyFixture {
   crashes: { workflow: string; points: string[] }[];
   recoveryBoundMs: number;
   conflicts: ConflictScenario[];
-  concurrentMerge: { processes: number; updatesEach: number; fields: string[]; expectedVersion: number };
+  concurrentMerge: { personalityId: string; processes: number; updatesEach: number; fields: string[]; expectedVersion: number };
+  concurrentPropagation: { processes: number; updatesEach: number; fields: string[]; expectedVersion: number };
   propagation: { agents: number; patch: Record<string, unknown>; failAtAgent: number; rolePatch: Record<string, unknown> };
 }
 
@@ -143,22 +144,40 @@ describe('Feature: configuration system consistency — no half-made change surv
       expect((await base.configuration.getPersonality('ada'))?.version).to.equal(2);
     });
 
-    it(`${fixture.concurrentMerge.processes} OS processes x ${fixture.concurrentMerge.updatesEach} merge updates to disjoint fields lose nothing`, async function () {
-      this.timeout(300_000);
-      const { processes, updatesEach, fields, expectedVersion } = fixture.concurrentMerge;
-      const runs = await timedStep(this, `${processes} x ${updatesEach} merge updates`, () =>
-        Promise.all(fields.slice(0, processes).map((field) => waitForExit(startWorker('merge-worker', [base.dataDir, 'ada', field, String(updatesEach)])))),
+    /** Starts one merge worker per field, each making `updatesEach` merge updates of `id`; returns their reports. */
+    async function mergeConcurrently(context: Mocha.Context, id: string, spec: { processes: number; updatesEach: number; fields: string[] }) {
+      const { processes, updatesEach, fields } = spec;
+      const runs = await timedStep(context, `${processes} x ${updatesEach} merge updates of ${id}`, () =>
+        Promise.all(fields.slice(0, processes).map((field) => waitForExit(startWorker('merge-worker', [base.dataDir, id, field, String(updatesEach)])))),
       );
       const reports = runs.map((run) => {
         expect(run.code, run.stderr).to.equal(0);
         return JSON.parse(run.stdout.trim()) as { lost: number; merged: number; retried: number };
       });
-      addContext(this, { title: 'merge workers', value: reports });
+      addContext(context, { title: 'merge workers', value: reports });
       for (const report of reports) expect(report.lost, 'no update of a worker was overwritten').to.equal(0);
       expect(reports.reduce((n, r) => n + r.merged, 0), 'updates made against an older version were merged').to.be.greaterThan(0);
-      const final = (await base.configuration.getPersonality('ada')) as unknown as Record<string, number>;
+      const final = (await base.configuration.getPersonality(id)) as unknown as Record<string, number>;
+      for (const field of fields.slice(0, processes)) expect(final[field], field).to.equal(updatesEach % 101);
+      return final;
+    }
+
+    it(`${fixture.concurrentMerge.processes} OS processes x ${fixture.concurrentMerge.updatesEach} merge updates to disjoint fields lose nothing`, async function () {
+      this.timeout(300_000);
+      const { personalityId, expectedVersion } = fixture.concurrentMerge;
+      await base.configuration.createPersonality({ ...validRecords().personality, id: personalityId, name: 'Merge target' } as never);
+      const final = await mergeConcurrently(this, personalityId, fixture.concurrentMerge);
       expect(final.version).to.equal(expectedVersion);
-      for (const field of fields) expect(final[field], field).to.equal(updatesEach % 101);
+    });
+
+    it(`${fixture.concurrentPropagation.processes} OS processes x ${fixture.concurrentPropagation.updatesEach} merge updates of a personality an agent uses: each re-resolves the agent, which ends on the last version`, async function () {
+      this.timeout(300_000);
+      const valid = validRecords();
+      const final = await mergeConcurrently(this, valid.personality.id as string, fixture.concurrentPropagation);
+      expect(final.version).to.equal(fixture.concurrentPropagation.expectedVersion);
+      const agent = await base.configuration.getAgent(valid.agent.id as string);
+      expect(agent?.resolution?.personalityVersion, 'the agent is resolved from the last version').to.equal(final.version);
+      expect((await base.configuration.verify()).findings).to.deep.equal([]);
     });
   });
 
