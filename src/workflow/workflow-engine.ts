@@ -1,3 +1,5 @@
+import { Mutex } from 'async-mutex';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { IFileSystem } from '../storage/file-system';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -42,6 +44,16 @@ export class WorkflowEngine implements IWorkflowService {
   private readonly store: JournalStore;
   private readonly executor: StepExecutor;
   private readonly compensator: Compensator;
+  /**
+   * Workflows of one process run one at a time, in the order they were asked for. Their steps all write under the
+   * one data-folder lock anyway, so running them side by side gains nothing; it only makes each step queue behind
+   * the others' steps, where the wait counts against the step's call timeout, and under load (32 at once, say)
+   * the timeouts open the circuit breakers and refuse workflows that would have succeeded. Waiting here, before a
+   * workflow starts, counts against nothing.
+   */
+  private readonly oneAtATime = new Mutex();
+  /** Set while a workflow runs, so one started from inside it (by a custom step) does not wait for itself. */
+  private readonly insideWorkflow = new AsyncLocalStorage<true>();
 
   constructor(
     @inject(StorageOptions) storage: StorageOptions,
@@ -68,7 +80,12 @@ export class WorkflowEngine implements IWorkflowService {
     } catch (error) {
       throw await auditFailure(this.audit, context, 'workflow.run', error);
     }
-    const { definition, order } = planned;
+    if (this.insideWorkflow.getStore()) return this.execute(planned, context);
+    return this.oneAtATime.runExclusive(() => this.insideWorkflow.run(true, () => this.execute(planned, context)));
+  }
+
+  /** Runs a checked workflow: journal, steps, and compensation when a step fails. */
+  private async execute({ definition, order }: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
     const id = randomUUID();
     await this.store.ensureDir();
     const release = await this.store.lockFor(id, 0).acquire();

@@ -11,6 +11,7 @@ import { runCli } from '../../support/run-cli';
 import { misbehave } from '../../support/service-fakes';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 import { attachRun, timedStep } from '../../support/timing';
+import type { WorkflowRun } from '../../../src/workflow/workflow-run';
 
 const fixture = multiServiceWorkflows();
 
@@ -180,6 +181,46 @@ describe('Feature: configuration workflow coordination — all or nothing across
       ).to.be.rejected) as AgentcfgError;
       expect(error.code).to.equal('VALIDATION_ERROR');
       expect(error.details.map((d) => d.path)).to.include('steps.0.custom');
+    });
+  });
+
+  describe('Scenario: many workflows asked for at once in one process', function () {
+    it('32 create-agent workflows started together all complete, one after another, with the default timeouts', async function () {
+      this.timeout(120_000);
+      const valid = validRecords();
+      const requests = Array.from({ length: 32 }, (_, i) => ({
+        personality: { ...valid.personality, id: `many-p${i}` },
+        role: { ...valid.role, id: `many-r${i}` },
+        agent: { ...valid.agent, id: `many-a${i}`, personalityId: `many-p${i}`, roleId: `many-r${i}` },
+      }));
+      const outcomes = await timedStep(this, '32 workflows at once', () => Promise.allSettled(requests.map((r) => base.configuration.createAgentWithDependencies(r))));
+      const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as Error).message] : []));
+      expect(refused, 'workflows refused').to.deep.equal([]);
+      const agents = new Set((await base.configuration.getAllAgents()).map((a) => a.id));
+      for (const r of requests) expect(agents.has(r.agent.id), r.agent.id).to.equal(true);
+      const runs = (await base.configuration.listWorkflows()).filter((run) => run.name === 'create-agent-with-dependencies');
+      expect(runs).to.have.length(32);
+      const inOrder = [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+      for (let i = 1; i < inOrder.length; i++) {
+        const [before, after] = [inOrder[i - 1] as WorkflowRun, inOrder[i] as WorkflowRun];
+        expect(Date.parse(after.startedAt), `workflow ${i + 1} started before workflow ${i} ended`).to.be.at.least(Date.parse(before.updatedAt));
+      }
+      expect((await base.configuration.verify()).findings).to.deep.equal([]);
+    });
+
+    it('a workflow started by a custom step of another runs at once instead of waiting for it', async function () {
+      const valid = validRecords();
+      const nested = {
+        id: 'nested',
+        custom: {
+          run: async () => (await base.configuration.runWorkflow({ name: 'inner', steps: [{ id: 'p', service: 'personality', action: 'create', input: { ...valid.personality, id: 'inner-p' } }] })).status,
+          compensate: async () => undefined,
+        },
+      };
+      const run = await base.configuration.runWorkflow({ name: 'outer', steps: [nested] });
+      expect(run.status).to.equal('COMPLETED');
+      expect(run.steps[0]?.output).to.equal('COMPLETED');
+      expect(await base.configuration.getPersonality('inner-p')).to.not.equal(null);
     });
   });
 
