@@ -37,6 +37,21 @@ export interface StoredText {
  * MAX_FILE_BYTES (a larger file is an INTEGRITY_ERROR naming it; nothing is changed). Null when it is absent.
  */
 export async function readStoredFile(fs: IFileSystem, dataDir: string, path: string): Promise<StoredText | null> {
+  const read = await readStoredFileUnless(fs, dataDir, path, () => false);
+  return read && 'text' in read ? read : null;
+}
+
+/**
+ * As readStoredFile, but looks at the descriptor's stat first and reads nothing when `unchanged(stat)` says the
+ * caller already holds these bytes (returning just the stat): a cache check costs an open and an fstat, not a
+ * read and a decode of the whole file.
+ */
+export async function readStoredFileUnless(
+  fs: IFileSystem,
+  dataDir: string,
+  path: string,
+  unchanged: (stat: Stats) => boolean,
+): Promise<StoredText | { unchanged: Stats } | null> {
   const file = await confine(dataDir, path);
   let handle: FileSystemHandle;
   try {
@@ -47,6 +62,7 @@ export async function readStoredFile(fs: IFileSystem, dataDir: string, path: str
   }
   try {
     const stat = await handle.stat();
+    if (unchanged(stat)) return { unchanged: stat };
     const text = stat.size > MAX_FILE_BYTES ? null : await readAtMost(handle);
     if (text === null) {
       throw new IntegrityError(`${file} is larger than ${MAX_FILE_BYTES} bytes; it was not read and nothing was changed`, {

@@ -12,7 +12,7 @@ import { confine } from '../../storage/confined-path';
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
 import { IFileSystem } from '../../storage/file-system';
 import { HistoryFile } from '../../storage/history-file';
-import { MAX_FILE_BYTES, readStoredFile } from '../../storage/stored-file';
+import { MAX_FILE_BYTES, readStoredFile, readStoredFileUnless } from '../../storage/stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
 import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
 import { IAccessControl } from '../../security/access-control';
@@ -84,10 +84,9 @@ export class JsonFileService implements IFileService {
 
   async read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
     const path = this.pathOf(kind);
-    const file = await guardIo('read', path, () => this.readFile(path, COLLECTION_SPECS[kind]));
+    const file = await guardIo('read', path, () => this.readUnlessCached(kind));
     if (!file) return EMPTY as CollectionSnapshot<RecordOf<K>>;
-    const cached = this.cache.get(kind);
-    if (cached?.signature === file.signature) return cached.snapshot as CollectionSnapshot<RecordOf<K>>;
+    if ('cached' in file) return file.cached as CollectionSnapshot<RecordOf<K>>;
     if (file.decoded.status === 'ok') return this.remember(kind, file.signature, file.decoded.snapshot) as CollectionSnapshot<RecordOf<K>>;
     // Repairs (re-stamping a hand edit, restoring a backup) write, so they happen under the lock.
     return this.locked((tx) => tx.read(kind));
@@ -147,20 +146,29 @@ export class JsonFileService implements IFileService {
   }
 
   /**
-   * Reads and decodes a file through one descriptor, so the signature matches the bytes; null when absent. The
-   * file must stay inside the data folder and within MAX_FILE_BYTES (see readStoredFile).
+   * Reads and decodes a file through one descriptor, so the signature matches the bytes; null when absent. With
+   * `cachedAs`, a file whose signature is the cached one is neither read nor decoded. The file must stay inside
+   * the data folder and within MAX_FILE_BYTES (see readStoredFile).
    */
   private async readFile(path: string, spec: CollectionSpec): Promise<FileRead | null> {
     const file = await readStoredFile(this.fs, this.dataDir, path);
     return file && { signature: signatureOf(file.stat), decoded: decodeCollection(file.text, spec) };
   }
 
+  /** As readFile, but a file whose signature is the cached one is neither read nor decoded: the cache is returned. */
+  private async readUnlessCached(kind: RecordKind): Promise<FileRead | { cached: CollectionSnapshot } | null> {
+    const cached = this.cache.get(kind);
+    const file = await readStoredFileUnless(this.fs, this.dataDir, this.pathOf(kind), (stat) => cached?.signature === signatureOf(stat));
+    if (!file) return null;
+    if ('unchanged' in file) return { cached: (cached as CacheEntry).snapshot };
+    return { signature: signatureOf(file.stat), decoded: decodeCollection(file.text, COLLECTION_SPECS[kind]) };
+  }
+
   private async readLocked<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
     const path = this.pathOf(kind);
-    const file = await this.readFile(path, COLLECTION_SPECS[kind]);
+    const file = await this.readUnlessCached(kind);
     if (!file) return EMPTY as CollectionSnapshot<RecordOf<K>>;
-    const cached = this.cache.get(kind);
-    if (cached?.signature === file.signature) return cached.snapshot as CollectionSnapshot<RecordOf<K>>;
+    if ('cached' in file) return file.cached as CollectionSnapshot<RecordOf<K>>;
     const { decoded } = file;
     switch (decoded.status) {
       case 'ok':
