@@ -9,6 +9,8 @@ import { parseJournal, type ParsedJournal } from './journal-entry';
 import { WorkflowJournal } from './workflow-journal';
 
 const JOURNAL_SUFFIX = '.jsonl';
+/** Beside the journal of a workflow that has not ended: start-up recovery reads only these journals. */
+const ACTIVE_SUFFIX = '.active';
 
 /**
  * The journals of a data folder's workflows, in `workflows/`, and the locks that mark a workflow as live. Every
@@ -39,13 +41,16 @@ export class JournalStore {
   }
 
   /**
-   * Starts the journal of a new workflow. Its name is made durable (the folder is synced) before anything is
-   * written to it: entries fsync'd into a file whose name a power cut then loses would leave changes nobody undoes.
+   * Starts the journal of a new workflow, and its `.active` marker. Both names are made durable (the folder is
+   * synced) before anything is written: entries fsync'd into a file whose name a power cut then loses would leave
+   * changes nobody undoes, and the marker is how start-up recovery finds the workflow without reading every
+   * journal there is.
    */
   async create(id: string): Promise<WorkflowJournal> {
     await this.ensureDir();
     const journal = await WorkflowJournal.open(this.fs, await confine(this.dataDir, this.pathOf(id)));
     try {
+      await this.fs.writeFile(await confine(this.dataDir, this.activePathOf(id)), '');
       await this.fs.syncFolder(this.dir);
     } catch (error) {
       await journal.close();
@@ -75,7 +80,27 @@ export class JournalStore {
 
   /** Ids of every workflow with a journal (files whose names are not ids are not journals of ours). */
   async list(): Promise<string[]> {
-    return (await this.names()).filter((n) => n.endsWith(JOURNAL_SUFFIX)).map((n) => n.slice(0, -JOURNAL_SUFFIX.length)).filter((id) => ID_PATTERN.test(id));
+    return idsEndingIn(await this.names(), JOURNAL_SUFFIX);
+  }
+
+  /**
+   * Ids of workflows that may not have ended: those with an `.active` marker, and those whose live-lock is on
+   * disk (running now, or left by a killed process). A marker that outlived its workflow only costs a read.
+   */
+  async listUnended(): Promise<string[]> {
+    const names = await this.names();
+    const present = new Set(names);
+    const locked = idsEndingIn(names, JOURNAL_SUFFIX).filter((id) => present.has(`${id}${JOURNAL_SUFFIX}.lock`));
+    return [...new Set([...idsEndingIn(names, ACTIVE_SUFFIX), ...locked])];
+  }
+
+  /** Removes the marker of a workflow that has ended (nothing to make durable: a marker left behind is harmless). */
+  async markEnded(id: string): Promise<void> {
+    await this.fs.rm(await confine(this.dataDir, this.activePathOf(id)), { force: true });
+  }
+
+  private activePathOf(id: string): string {
+    return join(this.dir, `${id}${ACTIVE_SUFFIX}`);
   }
 
   /** The lock a workflow holds while it runs; `timeoutMs` 0 means "only if free now". */
@@ -91,4 +116,8 @@ export class JournalStore {
       throw error;
     }
   }
+}
+
+function idsEndingIn(names: readonly string[], suffix: string): string[] {
+  return names.filter((n) => n.endsWith(suffix)).map((n) => n.slice(0, -suffix.length)).filter((id) => ID_PATTERN.test(id));
 }

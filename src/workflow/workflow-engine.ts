@@ -140,8 +140,8 @@ export class WorkflowEngine implements IWorkflowService {
 
   async recover(options: RecoverOptions, securityContext: SecurityContext): Promise<RecoveryReport[]> {
     const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.recover' });
-    // Every journal, not only those with a lock left behind: a power cut can lose the lock and keep the journal.
-    const ids = await this.store.list();
+    // Unended ones by their marker, not only by a lock left behind: a power cut can lose the lock and keep the journal.
+    const ids = options.includeFailed ? await this.store.list() : await this.store.listUnended();
     const reports: RecoveryReport[] = [];
     for (const id of ids) {
       try {
@@ -214,7 +214,10 @@ export class WorkflowEngine implements IWorkflowService {
     if (!seen || !this.access.ownsOrManages(context, seen.owner.actor)) return null;
     // A finished journal needs nothing, unless it ends in a torn line to cut off.
     const unfinished = UNFINISHED.has(seen.status) || (options.includeFailed === true && seen.status === WorkflowStatus.FAILED);
-    if (!unfinished && seen.tornLine === undefined) return null;
+    if (!unfinished && seen.tornLine === undefined) {
+      if (!UNFINISHED.has(seen.status)) await this.store.markEnded(id); // a marker a crash left after the end
+      return null;
+    }
     let release: () => Promise<void>;
     try {
       release = await this.store.lockFor(id, 0).acquire();
@@ -257,6 +260,9 @@ export class WorkflowEngine implements IWorkflowService {
 
   private async setStatus(journal: JournalWriter, id: string, status: WorkflowStatus, extra: Record<string, unknown> = {}): Promise<void> {
     await journal.append('workflow.status', { status, ...extra });
+    if (!UNFINISHED.has(status)) {
+      await this.store.markEnded(id).catch((error: unknown) => this.logger.warn({ workflowId: id, err: error }, `workflow ${id} ended; its .active marker stays (start-up recovery will read its journal)`));
+    }
     const log = status === WorkflowStatus.FAILED ? 'error' : status === WorkflowStatus.COMPENSATING ? 'warn' : 'info';
     this.logger[log]({ workflowId: id, status, ...extra }, `workflow ${id}: ${status}`);
   }

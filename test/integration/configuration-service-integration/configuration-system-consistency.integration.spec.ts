@@ -3,7 +3,7 @@ import addContext from 'mochawesome/addContext';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { ConflictError } from '../../../src/domain/errors/errors';
 import type { ConflictStrategy, FieldRule } from '../../../src/domain/conflict/resolve-update';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SERVICE_TOKENS, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
 import { IRoleService } from '../../../src/services/role/role-service';
@@ -104,6 +104,23 @@ describe('Feature: configuration system consistency — no half-made change surv
       });
     }
   }
+
+  it('a killed workflow whose lock a power cut lost is still found by its .active marker and undone at start-up; ended ones leave no marker', async function () {
+    const crash = fixture.crashes[0] as { workflow: string; points: string[] };
+    const before = await snapshotRecords(base.configuration);
+    const id = await runAndKill(crash.workflow, crash.points.find((p) => p.startsWith('after:')) as string);
+    const workflowsDir = join(base.dataDir, 'workflows');
+    expect(await readdir(workflowsDir)).to.include(`${id}.active`);
+    // What a power cut can leave: the journal and its marker (their names were synced), no lock.
+    for (const name of await readdir(workflowsDir)) if (name.includes('.lock')) await rm(join(workflowsDir, name), { recursive: true, force: true });
+
+    const reopened = await createTestContainer({ dataDir: base.dataDir });
+    expect(await snapshotRecords(reopened.configuration)).to.deep.equal(before);
+    expect((await reopened.configuration.getWorkflow(id))?.status).to.equal('COMPENSATED');
+    const ended = await reopened.configuration.runWorkflow(workflows[0]?.definition as never);
+    expect(ended.status).to.equal('COMPLETED');
+    expect((await readdir(workflowsDir)).filter((n) => n.endsWith('.active')), 'markers of ended workflows').to.deep.equal([]);
+  });
 
   describe('Scenario: concurrent updates from the same base, resolved by strategy', function () {
     const ids = { personality: 'ada', agent: 'ada-reviewer' } as const;
