@@ -1,5 +1,4 @@
 import { Mutex } from 'async-mutex';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { IFileSystem } from '../storage/file-system';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -52,8 +51,12 @@ export class WorkflowEngine implements IWorkflowService {
    * workflow starts, counts against nothing.
    */
   private readonly oneAtATime = new Mutex();
-  /** Set while a workflow runs, so one started from inside it (by a custom step) does not wait for itself. */
-  private readonly insideWorkflow = new AsyncLocalStorage<true>();
+  /**
+   * How many custom steps (or their undos) are running: a workflow they start must not wait for the one running
+   * them. A counter rather than AsyncLocalStorage, whose promise hooks would slow every call of the process; the
+   * price is that a workflow asked for elsewhere while a custom step runs does not queue either.
+   */
+  private customCodeRunning = 0;
 
   constructor(
     @inject(StorageOptions) storage: StorageOptions,
@@ -80,8 +83,8 @@ export class WorkflowEngine implements IWorkflowService {
     } catch (error) {
       throw await auditFailure(this.audit, context, 'workflow.run', error);
     }
-    if (this.insideWorkflow.getStore()) return this.execute(planned, context);
-    return this.oneAtATime.runExclusive(() => this.insideWorkflow.run(true, () => this.execute(planned, context)));
+    if (this.customCodeRunning > 0) return this.execute(planned, context);
+    return this.oneAtATime.runExclusive(() => this.execute(planned, context));
   }
 
   /** Runs a checked workflow: journal, steps, and compensation when a step fails. */
@@ -197,15 +200,25 @@ export class WorkflowEngine implements IWorkflowService {
     const outputs = new Map<string, unknown>();
     for (const step of order) {
       try {
-        const output = await this.executor.execute(id, step, outputs, journal, context);
+        const run = () => this.executor.execute(id, step, outputs, journal, context);
+        const output = isCustomStep(step) ? await this.inCustomCode(run) : await run();
         outputs.set(step.id, output);
-        if (isCustomStep(step)) customUndo.set(step.id, () => step.custom.compensate(output));
+        if (isCustomStep(step)) customUndo.set(step.id, () => this.inCustomCode(() => step.custom.compensate(output)));
       } catch (error) {
         if (isCustomStep(step)) customUndo.set(step.id, async () => undefined);
         return error;
       }
     }
     return undefined;
+  }
+
+  private async inCustomCode<T>(work: () => Promise<T>): Promise<T> {
+    this.customCodeRunning++;
+    try {
+      return await work();
+    } finally {
+      this.customCodeRunning--;
+    }
   }
 
   /** Recovers one workflow the context may act on (its own, or any for an admin); others are left alone. */
