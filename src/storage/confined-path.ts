@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ForbiddenError } from '../domain/errors/errors';
 
@@ -17,11 +17,11 @@ function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException)?.code;
 }
 
-async function realDataDir(dataDir: string): Promise<string | null> {
+function realDataDir(dataDir: string): string | null {
   const cached = realDataDirs.get(dataDir);
   if (cached !== undefined) return cached;
   try {
-    const real = await fsp.realpath(dataDir);
+    const real = realpathSync.native(dataDir);
     realDataDirs.set(dataDir, real);
     return real;
   } catch (error) {
@@ -34,17 +34,17 @@ async function realDataDir(dataDir: string): Promise<string | null> {
  * Where `path` really leads: its real path when it exists; when it does not, the real path of its folder joined
  * with its name, or, for a dangling link (which an append or open would follow and create), where the link points.
  */
-async function whereItLeads(path: string, links = 0): Promise<string> {
+function whereItLeads(path: string, links = 0): string {
   try {
-    return await fsp.realpath(path);
+    return realpathSync.native(path);
   } catch (error) {
     const code = errnoOf(error);
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
   }
-  const folder = dirname(path) === path ? path : await whereItLeads(dirname(path), links);
+  const folder = dirname(path) === path ? path : whereItLeads(dirname(path), links);
   let link: string;
   try {
-    link = await fsp.readlink(path);
+    link = readlinkSync(path);
   } catch {
     return join(folder, basename(path)); // absent, or not a link
   }
@@ -57,6 +57,8 @@ async function whereItLeads(path: string, links = 0): Promise<string> {
  * the data folder can neither read nor write anything outside it. Returns the path, resolved, to use as it is.
  * The data folder's own real path is looked up once and cached; each call costs one realpath in the usual case.
  * It guards against links that are there before an operation, not against a race with someone swapping them.
+ * The lookups are synchronous for the reason nodeFileSystem's calls are: each is far cheaper than a thread-pool
+ * hand-off.
  */
 export async function confine(dataDir: string, path: string): Promise<string> {
   const root = resolve(dataDir);
@@ -66,8 +68,8 @@ export async function confine(dataDir: string, path: string): Promise<string> {
       context: { service: 'file', operation: 'confine', file: target },
     });
   if (!isInside(root, target)) throw refuse();
-  const realRoot = await realDataDir(root);
+  const realRoot = realDataDir(root);
   if (realRoot === null) return target;
-  if (!isInside(realRoot, await whereItLeads(target))) throw refuse();
+  if (!isInside(realRoot, whereItLeads(target))) throw refuse();
   return target;
 }

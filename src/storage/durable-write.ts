@@ -22,7 +22,7 @@ export async function writeFileDurably(fs: IFileSystem, target: string, data: st
   try {
     const handle = await fs.open(temp, 'wx', 0o644);
     try {
-      await handle.writeFile(data, 'utf8');
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();

@@ -12,7 +12,7 @@ const CHUNK_BYTES = 1024 * 1024;
  * Reads an open file to its end, or stops once it holds more than `maxBytes` (returning null), so a huge file,
  * a device or a pipe that never ends cannot exhaust memory. The size is counted, not taken from stat.
  */
-export async function readAtMost(handle: FileSystemHandle, maxBytes = MAX_FILE_BYTES): Promise<string | null> {
+export async function readAtMost(handle: Pick<FileSystemHandle, 'read'>, maxBytes = MAX_FILE_BYTES): Promise<string | null> {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -42,9 +42,9 @@ export async function readStoredFile(fs: IFileSystem, dataDir: string, path: str
 }
 
 /**
- * As readStoredFile, but looks at the descriptor's stat first and reads nothing when `unchanged(stat)` says the
- * caller already holds these bytes (returning just the stat): a cache check costs an open and an fstat, not a
- * read and a decode of the whole file.
+ * As readStoredFile, but looks at the file's stat first and reads nothing when `unchanged(stat)` says the
+ * caller already holds these bytes (returning just the stat): a cache check costs a stat, not a read and a decode
+ * of the whole file. Bytes that are read come with the stat of the descriptor they were read through.
  */
 export async function readStoredFileUnless(
   fs: IFileSystem,
@@ -53,6 +53,15 @@ export async function readStoredFileUnless(
   unchanged: (stat: Stats) => boolean,
 ): Promise<StoredText | { unchanged: Stats } | null> {
   const file = await confine(dataDir, path);
+  // A stat of the path first: when the caller holds these bytes already, not even an open is needed.
+  let seen: Stats;
+  try {
+    seen = await fs.stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  if (unchanged(seen)) return { unchanged: seen };
   let handle: FileSystemHandle;
   try {
     handle = await fs.open(file, 'r');

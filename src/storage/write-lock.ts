@@ -1,5 +1,5 @@
 import { Mutex } from 'async-mutex';
-import { promises as fsp } from 'node:fs';
+import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { UnavailableError } from '../domain/errors/errors';
@@ -29,6 +29,36 @@ function retriesWithin(timeoutMs: number): number {
   }
   return retries;
 }
+
+type Callback<T> = (error: NodeJS.ErrnoException | null, result?: T) => void;
+
+/** Runs a synchronous call and reports it to a node-style callback on the next tick. */
+function viaCallback<A extends unknown[], T>(call: (...args: A) => T): (...args: [...A, Callback<T>]) => void {
+  return (...args) => {
+    const done = args.pop() as Callback<T>;
+    let result: T;
+    try {
+      result = call(...(args as unknown as A));
+    } catch (error) {
+      process.nextTick(done, error as NodeJS.ErrnoException);
+      return;
+    }
+    process.nextTick(done, null, result);
+  };
+}
+
+/**
+ * proper-lockfile's `fs` option, served by synchronous calls (see nodeFileSystem for why): taking and releasing
+ * the lock is a mkdir, a stat and an rmdir, each far cheaper than a thread-pool hand-off.
+ */
+const lockFileSystem = {
+  ...fs,
+  mkdir: viaCallback((path: string) => fs.mkdirSync(path)),
+  rmdir: viaCallback((path: string) => fs.rmdirSync(path)),
+  stat: viaCallback((path: string) => fs.statSync(path)),
+  utimes: viaCallback((path: string, atime: Date, mtime: Date) => fs.utimesSync(path, atime, mtime)),
+  realpath: viaCallback((path: string) => fs.realpathSync.native(path)),
+};
 
 /** Defaults suited to a local disk. */
 export const DEFAULT_WRITE_LOCK_OPTIONS: WriteLockOptions = { timeoutMs: 10_000, staleMs: 5_000 };
@@ -72,6 +102,7 @@ export class WriteLock {
       release = await lockfile.lock(this.lockPath, {
         lockfilePath: `${this.lockPath}.lock`,
         realpath: false,
+        fs: lockFileSystem,
         stale: this.options.staleMs,
         update: Math.max(1000, Math.floor(this.options.staleMs / 2)),
         retries: { ...BACKOFF, retries: retriesWithin(this.options.timeoutMs) },
@@ -88,7 +119,7 @@ export class WriteLock {
     }
     await writeOwner(lockDir);
     return async () => {
-      await fsp.rm(ownerPath(lockDir), { force: true });
+      fs.rmSync(ownerPath(lockDir), { force: true });
       await release().catch(() => undefined); // a compromised lock was already reported
     };
   }
@@ -103,8 +134,8 @@ function ownerPath(lockDir: string): string {
  * proper-lockfile). The lock's inode ties the record to this lock, not to an earlier one at the same path.
  */
 async function writeOwner(lockDir: string): Promise<void> {
-  const { ino } = await fsp.stat(lockDir);
-  await fsp.writeFile(ownerPath(lockDir), JSON.stringify({ pid: process.pid, host: hostname(), ino }));
+  const { ino } = fs.statSync(lockDir);
+  fs.writeFileSync(ownerPath(lockDir), JSON.stringify({ pid: process.pid, host: hostname(), ino }));
 }
 
 function isAlive(pid: number): boolean {
@@ -124,13 +155,13 @@ async function breakLockOfDeadOwner(lockDir: string): Promise<void> {
   let owner: { pid?: unknown; host?: unknown; ino?: unknown };
   let ino: number;
   try {
-    owner = JSON.parse(await fsp.readFile(ownerPath(lockDir), 'utf8')) as typeof owner;
-    ino = (await fsp.stat(lockDir)).ino;
+    owner = JSON.parse(fs.readFileSync(ownerPath(lockDir), 'utf8')) as typeof owner;
+    ino = fs.statSync(lockDir).ino;
   } catch {
     return;
   }
   if (owner.ino !== ino || owner.host !== hostname() || typeof owner.pid !== 'number') return;
   if (owner.pid === process.pid || isAlive(owner.pid)) return;
-  await fsp.rm(lockDir, { recursive: true, force: true });
-  await fsp.rm(ownerPath(lockDir), { force: true });
+  fs.rmSync(lockDir, { recursive: true, force: true });
+  fs.rmSync(ownerPath(lockDir), { force: true });
 }

@@ -137,13 +137,12 @@ export class RecordingFileSystem implements IFileSystem {
       if (!this.skipSync(path)) this.record({ kind: 'sync', path, inode });
     };
     const wrapped: FileSystemHandle = {
-      write: (async (...args: Parameters<FileSystemHandle['write']>) => {
-        const result = await (handle.write as (...a: unknown[]) => Promise<unknown>)(...args);
+      write: async (text) => {
+        await handle.write(text);
         await afterWrite();
-        return result;
-      }) as FileSystemHandle['write'],
-      writeFile: async (data, options) => {
-        await handle.writeFile(data, options);
+      },
+      writeFile: async (text) => {
+        await handle.writeFile(text);
         await afterWrite();
       },
       truncate: async (length) => {
@@ -152,8 +151,8 @@ export class RecordingFileSystem implements IFileSystem {
       },
       sync: () => sync(() => handle.sync()),
       datasync: () => sync(() => handle.datasync()),
-      read: handle.read.bind(handle) as FileSystemHandle['read'],
-      stat: handle.stat.bind(handle) as FileSystemHandle['stat'],
+      read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
+      stat: () => handle.stat(),
       close: () => handle.close(),
     };
     return wrapped;
