@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { IntegrityError } from '../domain/errors/errors';
@@ -12,6 +13,14 @@ import { readAuditTail, type AuditTail } from './audit-tail';
 import { confine } from '../storage/confined-path';
 import { IFileSystem, type FileSystemHandle } from '../storage/file-system';
 import { MAX_FILE_BYTES, readAtMost } from '../storage/stored-file';
+
+/** Width the head is padded to (JSON allows the trailing spaces); its fields take about 130 characters. */
+const HEAD_WIDTH = 192;
+
+/** Ties a head's two fields together, so a torn or mixed head is not taken for a real one. */
+function headCheck(entries: number, hash: string): string {
+  return createHash('sha256').update(`${entries}:${hash}`).digest('hex').slice(0, 16);
+}
 
 /** A reason is a message, not a dump: keep lines short. */
 const MAX_REASON = 500;
@@ -153,8 +162,9 @@ export class FileAuditLog implements IAuditLog {
   }
 
   /**
-   * The head, or null when it is absent or unreadable. It is replaced without an fsync, so a power cut can leave
-   * it empty or half written; it then counts as absent (as deleting it would), and the next append rewrites it.
+   * The head, or null when it is absent or unreadable. It is overwritten in place without an fsync, so a power cut
+   * can leave it empty, half written or mixed with the head before; its check then fails and it counts as absent
+   * (as deleting it would), and the next append rewrites it.
    */
   private async readHead(): Promise<AuditHead | null> {
     let text: string;
@@ -165,8 +175,10 @@ export class FileAuditLog implements IAuditLog {
       throw error;
     }
     try {
-      const head = JSON.parse(text) as Partial<AuditHead>;
-      if (typeof head.entries === 'number' && typeof head.hash === 'string') return { entries: head.entries, hash: head.hash };
+      const head = JSON.parse(text) as Partial<AuditHead> & { check?: unknown };
+      if (typeof head.entries === 'number' && typeof head.hash === 'string' && head.check === headCheck(head.entries, head.hash)) {
+        return { entries: head.entries, hash: head.hash };
+      }
     } catch {
       // fall through
     }
@@ -175,12 +187,13 @@ export class FileAuditLog implements IAuditLog {
   }
 
   /**
-   * The head only guards against cutting lines off the end, so it is replaced atomically but not fsync'd:
-   * after a power cut it may lag behind the log, which verify accepts (it only refuses a log shorter than its head).
+   * The head only guards against cutting lines off the end, so it is overwritten in place, not replaced and not
+   * fsync'd (a replace costs a flush, and ten of them a workflow): after a power cut it may lag behind the log,
+   * which verify accepts (it only refuses a log shorter than its head), or be torn, which its check reveals.
+   * Padded to a fixed width so a torn write cannot leave a shorter, well-formed head.
    */
   private async writeHead(head: AuditHead): Promise<void> {
-    const temp = await confine(this.dataDir, `${this.headPath}.tmp-${process.pid}`);
-    await this.fs.writeFile(temp, JSON.stringify(head));
-    await this.fs.rename(temp, await confine(this.dataDir, this.headPath));
+    const text = JSON.stringify({ ...head, check: headCheck(head.entries, head.hash) }).padEnd(HEAD_WIDTH);
+    await this.fs.overwrite(await confine(this.dataDir, this.headPath), text);
   }
 }

@@ -27,6 +27,11 @@ export interface IFileSystem {
   open(path: string, flags: string, mode?: number): Promise<FileSystemHandle>;
   readFile(path: string, encoding: 'utf8'): Promise<string>;
   writeFile(path: string, data: string): Promise<void>;
+  /**
+   * Writes `text` over the start of a file (made if absent) and cuts what lies past it, without truncating it
+   * first or renaming: for small files that need no durability, where a replace would cost a flush.
+   */
+  overwrite(path: string, text: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   link(existing: string, newPath: string): Promise<void>;
   copyFile(source: string, destination: string, mode: number): Promise<void>;
@@ -75,6 +80,17 @@ export const nodeFileSystem: IFileSystem = {
   open: async (path, flags, mode) => handleOf(await fsp.open(path, flags, mode)),
   readFile: settled((path: string, encoding: 'utf8') => fs.readFileSync(path, encoding)),
   writeFile: settled((path: string, data: string) => fs.writeFileSync(path, data)),
+  overwrite: settled((path: string, text: string) => {
+    // O_NONBLOCK: a FIFO planted at the path fails (ENXIO) instead of blocking the process.
+    const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NONBLOCK, 0o644);
+    try {
+      const bytes = Buffer.from(text);
+      for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written, written);
+      fs.ftruncateSync(fd, bytes.length);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }),
   rename: (from, to) => fsp.rename(from, to),
   link: settled((existing: string, newPath: string) => fs.linkSync(existing, newPath)),
   copyFile: settled((source: string, destination: string, mode: number) => fs.copyFileSync(source, destination, mode)),

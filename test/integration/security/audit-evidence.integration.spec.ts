@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { auditHash } from '../../../src/audit/audit-entry';
 import { auditLogPath, readAuditLines } from '../../support/audit-log';
 import { seedValidRecords } from '../../support/coordination';
@@ -48,6 +49,40 @@ describe('Feature: tampering at the end of the audit log stays evident after lat
     await writeFile(auditLogPath(env.dataDir), `${lines.join('\n')}\n{"seq":${lines.length + 1},"at":"2026-`);
     await env.configuration.createRole({ ...validRecords().role, id: 'later', name: 'Later' });
     expect(await env.configuration.verifyAudit()).to.include({ ok: true, entries: lines.length + 1 });
+  });
+});
+
+describe('Feature: the audit head is overwritten in place, and a torn one is not taken for tampering', function () {
+  let env: TestContainer;
+  const headPath = () => join(env.dataDir, 'logs', 'audit.head.json');
+
+  beforeEach(async function () {
+    env = await createTestContainer();
+    await seedValidRecords(env.configuration);
+  });
+
+  afterEach(() => env.dispose());
+
+  it('the head counts every line, at a fixed width; after a write shrinks nothing is left over from the one before', async function () {
+    const first = await readFile(headPath(), 'utf8');
+    const lines = await readAuditLines(env.dataDir);
+    expect(JSON.parse(first)).to.include({ entries: lines.length, hash: (JSON.parse(lines.at(-1) as string) as { hash: string }).hash });
+    await writeFile(headPath(), `${first}${' '.repeat(64)}`);
+    await env.configuration.createRole({ ...validRecords().role, id: 'later', name: 'Later' });
+    const second = await readFile(headPath(), 'utf8');
+    expect(second.length).to.equal(first.length);
+    expect(JSON.parse(second)).to.include({ entries: (await readAuditLines(env.dataDir)).length });
+  });
+
+  it('a head whose fields do not match its check (a torn overwrite) counts as absent: no false tampering, and the next write restores it', async function () {
+    const head = JSON.parse(await readFile(headPath(), 'utf8')) as { entries: number; hash: string; check: string };
+    await writeFile(headPath(), JSON.stringify({ ...head, entries: head.entries + 5 }));
+    expect(await env.configuration.verifyAudit()).to.include({ ok: true, entries: head.entries });
+    await env.configuration.createRole({ ...validRecords().role, id: 'later', name: 'Later' });
+    const lines = await readAuditLines(env.dataDir);
+    expect(JSON.parse(await readFile(headPath(), 'utf8'))).to.include({ entries: lines.length });
+    await writeFile(auditLogPath(env.dataDir), `${lines.slice(0, -1).join('\n')}\n`);
+    expect(await env.configuration.verifyAudit(), 'the restored head still finds lines cut off').to.include({ ok: false, badLine: lines.length });
   });
 });
 

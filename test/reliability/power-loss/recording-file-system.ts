@@ -81,6 +81,15 @@ export class RecordingFileSystem implements IFileSystem {
     else this.record({ kind: 'create', path, inode, content: Buffer.from(data) });
   }
 
+  async overwrite(path: string, text: string): Promise<void> {
+    const existed = this.tracks(path) && (await exists(path));
+    await nodeFileSystem.overwrite(path, text);
+    if (!this.tracks(path)) return;
+    const inode = (await fsp.stat(path)).ino;
+    if (existed) this.record({ kind: 'write', path, inode, after: Buffer.from(text) });
+    else this.record({ kind: 'create', path, inode, content: Buffer.from(text) });
+  }
+
   async rename(from: string, to: string): Promise<void> {
     await nodeFileSystem.rename(from, to);
     if (this.tracks(to)) this.record({ kind: 'rename', from, to });
