@@ -72,18 +72,18 @@ export class RecordingFileSystem implements IFileSystem {
     return nodeFileSystem.readFile(path, encoding);
   }
 
-  async writeFile(path: string, data: string): Promise<void> {
-    const existed = this.tracks(path) && (await exists(path));
-    await nodeFileSystem.writeFile(path, data);
-    if (!this.tracks(path)) return;
-    const inode = (await fsp.stat(path)).ino;
-    if (existed) this.record({ kind: 'write', path, inode, after: Buffer.from(data) });
-    else this.record({ kind: 'create', path, inode, content: Buffer.from(data) });
+  writeFile(path: string, data: string): Promise<void> {
+    return this.recordWhole(path, data, () => nodeFileSystem.writeFile(path, data));
   }
 
-  async overwrite(path: string, text: string): Promise<void> {
+  overwrite(path: string, text: string): Promise<void> {
+    return this.recordWhole(path, text, () => nodeFileSystem.overwrite(path, text));
+  }
+
+  /** Runs a call that leaves `path` holding exactly `text`, and records it as a create or a write. */
+  private async recordWhole(path: string, text: string, call: () => Promise<void>): Promise<void> {
     const existed = this.tracks(path) && (await exists(path));
-    await nodeFileSystem.overwrite(path, text);
+    await call();
     if (!this.tracks(path)) return;
     const inode = (await fsp.stat(path)).ino;
     if (existed) this.record({ kind: 'write', path, inode, after: Buffer.from(text) });
