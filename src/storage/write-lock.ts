@@ -99,14 +99,9 @@ export class WriteLock {
     await breakLockOfDeadOwner(lockDir);
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(this.lockPath, {
-        lockfilePath: `${this.lockPath}.lock`,
-        realpath: false,
-        fs: lockFileSystem,
-        stale: this.options.staleMs,
-        update: Math.max(1000, Math.floor(this.options.staleMs / 2)),
-        retries: { ...BACKOFF, retries: retriesWithin(this.options.timeoutMs) },
-        onCompromised: this.onCompromised,
+      release = await this.take(0).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ELOCKED') throw error;
+        return this.take(retriesWithin(this.options.timeoutMs));
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
@@ -122,6 +117,22 @@ export class WriteLock {
       fs.rmSync(ownerPath(lockDir), { force: true });
       await release().catch(() => undefined); // a compromised lock was already reported
     };
+  }
+
+  /**
+   * One call to proper-lockfile. A free lock is taken without retries first: the retry schedule for a
+   * ten-second wait is hundreds of timeouts, computed on every call, and costs more than taking the lock.
+   */
+  private take(retries: number): Promise<() => Promise<void>> {
+    return lockfile.lock(this.lockPath, {
+      lockfilePath: `${this.lockPath}.lock`,
+      realpath: false,
+      fs: lockFileSystem,
+      stale: this.options.staleMs,
+      update: Math.max(1000, Math.floor(this.options.staleMs / 2)),
+      retries: { ...BACKOFF, retries },
+      onCompromised: this.onCompromised,
+    });
   }
 }
 
