@@ -12,6 +12,7 @@ import type { AuditFilter, IAuditLog } from './audit-log';
 import { readAuditTail, type AuditTail } from './audit-tail';
 import { confine } from '../storage/confined-path';
 import { IFileSystem, type FileSystemHandle } from '../storage/file-system';
+import { KeptOpenFile } from '../storage/kept-open-file';
 import { MAX_FILE_BYTES, readAtMost } from '../storage/stored-file';
 
 /** Width the head is padded to (JSON allows the trailing spaces); its fields take about 130 characters. */
@@ -46,6 +47,8 @@ export class FileAuditLog implements IAuditLog {
   private readonly dataDir: string;
   private readonly headPath: string;
   private readonly lock: WriteLock;
+  /** The log stays open between appends (a workflow makes a dozen in a row); only appends, under the lock, use it. */
+  private readonly file: KeptOpenFile;
 
   constructor(
     @inject(StorageOptions) storage: StorageOptions,
@@ -56,6 +59,7 @@ export class FileAuditLog implements IAuditLog {
     const logs = join(storage.dataDir, 'logs');
     this.path = join(logs, 'audit.jsonl');
     this.headPath = join(logs, 'audit.head.json');
+    this.file = new KeptOpenFile(fs, 'a+');
     this.lock = new WriteLock(this.path, { ...DEFAULT_WRITE_LOCK_OPTIONS, guards: 'the audit log', confineTo: storage.dataDir });
   }
 
@@ -64,16 +68,13 @@ export class FileAuditLog implements IAuditLog {
     await guardIo('write', this.path, async () => this.fs.mkdir(await confine(this.dataDir, join(this.path, '..')), { recursive: true }));
     return this.lock.run(() =>
       guardIo('write', this.path, async () => {
-        const handle = await this.fs.open(await confine(this.dataDir, this.path), 'a+', 0o644);
-        try {
+        return this.file.use(await confine(this.dataDir, this.path), async (handle) => {
           let tail = await this.settledTail(handle);
           for (const tampering of await this.tamperingAt(tail)) tail = await this.write(handle, tail, tampering);
           const entry = await this.write(handle, tail, { ...event, ...(reason === undefined ? {} : { reason }) });
           await this.writeHead({ entries: entry.seq, hash: entry.hash });
           return entry;
-        } finally {
-          await handle.close();
-        }
+        });
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { auditHash } from '../../../src/audit/audit-entry';
 import { auditLogPath, readAuditLines } from '../../support/audit-log';
@@ -49,6 +49,38 @@ describe('Feature: tampering at the end of the audit log stays evident after lat
     await writeFile(auditLogPath(env.dataDir), `${lines.join('\n')}\n{"seq":${lines.length + 1},"at":"2026-`);
     await env.configuration.createRole({ ...validRecords().role, id: 'later', name: 'Later' });
     expect(await env.configuration.verifyAudit()).to.include({ ok: true, entries: lines.length + 1 });
+  });
+});
+
+describe('Feature: the audit log is kept open between appends, but every entry goes to the file at its path', function () {
+  let env: TestContainer;
+
+  beforeEach(async function () {
+    env = await createTestContainer();
+    await seedValidRecords(env.configuration);
+  });
+
+  afterEach(() => env.dispose());
+
+  it('a log moved aside between two writes is left as it was; the next entry starts the chain again at the path, marked as tampering', async function () {
+    const moved = join(env.dataDir, 'logs', 'audit.moved.jsonl');
+    const before = await readFile(auditLogPath(env.dataDir), 'utf8');
+    await rename(auditLogPath(env.dataDir), moved);
+    await env.configuration.createRole({ ...validRecords().role, id: 'later', name: 'Later' });
+    expect(await readFile(moved, 'utf8'), 'the moved log is not written to').to.equal(before);
+    const lines = await readAuditLines(env.dataDir);
+    const [first] = lines.map((l) => JSON.parse(l) as { seq: number; action: string });
+    expect(first, 'the first entry at the path records the lines that went missing').to.include({ seq: 1, action: 'audit.tampered' });
+    expect(lines.some((l) => l.includes('"role.create"') && l.includes('"later"')), 'the change is audited in the log at the path').to.equal(true);
+  });
+
+  it('a log replaced by another file between two writes gets the entry in the new file', async function () {
+    const lines = await readAuditLines(env.dataDir);
+    await writeFile(`${auditLogPath(env.dataDir)}.new`, `${lines.join('\n')}\n`);
+    await rename(`${auditLogPath(env.dataDir)}.new`, auditLogPath(env.dataDir));
+    await env.configuration.createRole({ ...validRecords().role, id: 'later', name: 'Later' });
+    expect(await readAuditLines(env.dataDir)).to.have.length.greaterThan(lines.length);
+    expect(await env.configuration.verifyAudit()).to.include({ ok: true });
   });
 });
 
