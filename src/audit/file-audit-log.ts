@@ -26,6 +26,17 @@ function headCheck(entries: number, hash: string): string {
 /** A reason is a message, not a dump: keep lines short. */
 const MAX_REASON = 500;
 
+function shortened(event: AuditEvent): AuditEvent {
+  const { reason } = event;
+  return reason !== undefined && reason.length > MAX_REASON ? { ...event, reason: `${reason.slice(0, MAX_REASON)}…` } : event;
+}
+
+/** An event and the time it happened (a held transition is written later than that). */
+interface StampedEvent {
+  at: string;
+  event: AuditEvent;
+}
+
 function matches(entry: AuditEntry, filter: AuditFilter): boolean {
   if (filter.actor !== undefined && entry.actor !== filter.actor) return false;
   if (filter.since !== undefined && Date.parse(entry.at) < Date.parse(filter.since)) return false;
@@ -49,6 +60,8 @@ export class FileAuditLog implements IAuditLog {
   private readonly lock: WriteLock;
   /** The log stays open between appends (a workflow makes a dozen in a row); only appends, under the lock, use it. */
   private readonly file: KeptOpenFile;
+  /** Transitions waiting for the next durable append (see defer). */
+  private readonly held: StampedEvent[] = [];
 
   constructor(
     @inject(StorageOptions) storage: StorageOptions,
@@ -63,30 +76,63 @@ export class FileAuditLog implements IAuditLog {
     this.lock = new WriteLock(this.path, { ...DEFAULT_WRITE_LOCK_OPTIONS, guards: 'the audit log', confineTo: storage.dataDir });
   }
 
+  /** Holds a workflow transition, stamped now, to be written ahead of this log's next durable append. */
+  defer(event: AuditEvent): void {
+    this.held.push({ at: new Date().toISOString(), event: shortened(event) });
+  }
+
   async append(event: AuditEvent): Promise<AuditEntry> {
-    const reason = event.reason !== undefined && event.reason.length > MAX_REASON ? `${event.reason.slice(0, MAX_REASON)}…` : event.reason;
+    const entry = await this.writeHeldAnd({ at: new Date().toISOString(), event: shortened(event) });
+    return entry as AuditEntry;
+  }
+
+  async flush(): Promise<void> {
+    if (this.held.length > 0) await this.writeHeldAnd();
+  }
+
+  /**
+   * Writes the held transitions and `last` (if any) after the chain's end, in one write made durable by one
+   * fdatasync, under the cross-process lock; returns the last entry written. Transitions taken from the queue go
+   * back to it if nothing could be written (the lock was busy, the log could not be opened).
+   */
+  private async writeHeldAnd(last?: StampedEvent): Promise<AuditEntry | undefined> {
     await guardIo('write', this.path, async () => this.fs.mkdir(await confine(this.dataDir, join(this.path, '..')), { recursive: true }));
     return this.lock.run(() =>
       guardIo('write', this.path, async () => {
-        return this.file.use(await confine(this.dataDir, this.path), async (handle) => {
-          let tail = await this.settledTail(handle);
-          for (const tampering of await this.tamperingAt(tail)) tail = await this.write(handle, tail, tampering);
-          const entry = await this.write(handle, tail, { ...event, ...(reason === undefined ? {} : { reason }) });
-          await this.writeHead({ entries: entry.seq, hash: entry.hash });
-          return entry;
-        });
+        const batch = this.held.splice(0);
+        let writing = false;
+        try {
+          return await this.file.use(await confine(this.dataDir, this.path), async (handle) => {
+            const tail = await this.settledTail(handle);
+            const tampering = (await this.tamperingAt(tail)).map((event) => ({ at: new Date().toISOString(), event }));
+            writing = true;
+            const written = await this.write(handle, tail, [...tampering, ...batch, ...(last ? [last] : [])]);
+            if (written) await this.writeHead({ entries: written.seq, hash: written.hash });
+            return written;
+          });
+        } catch (error) {
+          if (!writing) this.held.unshift(...batch);
+          throw error;
+        }
       }),
     );
   }
 
-  /** Appends one entry after `tail`, fsync'd; returns the new tail. */
-  private async write(handle: FileSystemHandle, tail: AuditTail, event: AuditEvent): Promise<AuditEntry & AuditTail> {
-    const unsigned = { seq: tail.seq + 1, at: new Date().toISOString(), ...event, prev: tail.hash };
-    const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
-    const line = `${JSON.stringify(entry)}\n`;
-    await handle.write(line);
+  /** Appends entries after `tail` with one write and one fdatasync; returns the last one written. */
+  private async write(handle: FileSystemHandle, tail: AuditTail, events: readonly StampedEvent[]): Promise<AuditEntry | undefined> {
+    let { seq, hash } = tail;
+    let lines = '';
+    let entry: AuditEntry | undefined;
+    for (const { at, event } of events) {
+      const unsigned = { seq: seq + 1, at, ...event, prev: hash };
+      entry = { ...unsigned, hash: auditHash(unsigned) };
+      lines += `${JSON.stringify(entry)}\n`;
+      ({ seq, hash } = entry);
+    }
+    if (lines === '') return undefined;
+    await handle.write(lines);
     await handle.datasync();
-    return { ...entry, goodBytes: tail.goodBytes + Buffer.byteLength(line) };
+    return entry;
   }
 
   /**

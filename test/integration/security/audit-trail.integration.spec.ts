@@ -4,6 +4,7 @@ import { cp, writeFile } from 'node:fs/promises';
 import { auditHash, GENESIS_HASH, type AuditEntry } from '../../../src/audit/audit-entry';
 import type { Finding } from '../../../src/services/consistency/consistency-service';
 import { checksumOf } from '../../../src/storage/canonical-json';
+import { IFileSystem } from '../../../src/storage/file-system';
 import { auditLogPath, readAuditEntries, readAuditLines } from '../../support/audit-log';
 import { FAST_RESILIENCE, SERVICE_TOKENS, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
 import { loadFixture } from '../../support/fixtures';
@@ -11,6 +12,7 @@ import { validRecords } from '../../support/records';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { misbehave } from '../../support/service-fakes';
+import { recordingFileSystem } from '../../support/file-system-calls';
 import { createTestContainer, makeTempDir, type TestContainer } from '../../support/test-container';
 
 /** A line of the log, 1-based; negative counts from the end (-1 is the last line). */
@@ -242,6 +244,40 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
         ]);
       });
       expect(await env.configuration.verifyAudit()).to.deep.equal({ ok: true, entries: before + added.length });
+      ran.other++;
+    });
+  });
+
+  describe("Scenario: a workflow's transitions reach the disk with the change they lead to", function () {
+    it('create-agent: four audit writes of 4, 3, 3 and 2 entries, each fdatasync\'d before the collection it leads to is replaced', async function () {
+      const recording = recordingFileSystem();
+      const recorded = await createTestContainer({ overrides: [[IFileSystem, recording.fs]] });
+      const before = (await readAuditEntries(recorded.dataDir)).length;
+      recording.calls.splice(0);
+      const { personality, role, agent } = validRecords();
+      await recorded.configuration.createAgentWithDependencies({
+        personality: { ...personality, id: 'batched-p' },
+        role: { ...role, id: 'batched-r', name: 'Batched' },
+        agent: { ...agent, id: 'batched-a', personalityId: 'batched-p', roleId: 'batched-r' },
+      });
+
+      const added = (await readAuditEntries(recorded.dataDir)).slice(before);
+      expect(added.map((e) => e.action)).to.deep.equal([
+        ...['workflow.started', 'workflow.running', 'step.started', 'personality.create'],
+        ...['step.completed', 'step.started', 'role.create'],
+        ...['step.completed', 'step.started', 'agent.create'],
+        ...['step.completed', 'workflow.completed'],
+      ]);
+      const auditWrites = recording.calls.filter((c) => c.file === 'audit.jsonl' && c.call === 'write');
+      expect(auditWrites.map((c) => c.lines), 'entries per audit write').to.deep.equal([4, 3, 3, 2]);
+      for (const collection of ['personalities.json', 'roles.json', 'agents.json']) {
+        const replaced = recording.calls.findIndex((c) => c.call === 'rename' && c.file === collection);
+        expect(replaced, `${collection} is replaced`).to.be.greaterThan(-1);
+        const auditCalls = recording.calls.slice(0, replaced).filter((c) => c.file === 'audit.jsonl');
+        expect(auditCalls.at(-1), `the audit log's last call before ${collection} is replaced`).to.deep.equal({ call: 'datasync', file: 'audit.jsonl' });
+      }
+      expect(recording.calls.filter((c) => c.file === 'audit.jsonl').at(-1), 'the audit log is synced after its last write').to.deep.equal({ call: 'datasync', file: 'audit.jsonl' });
+      expect(await recorded.configuration.verifyAudit()).to.deep.equal({ ok: true, entries: before + added.length });
       ran.other++;
     });
   });
