@@ -5,18 +5,26 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 
 /** Lists every forbidden key anywhere in a parsed JSON value, by dotted path. */
 export function findForbiddenKeys(value: unknown, path: string[] = []): ErrorDetail[] {
-  if (Array.isArray(value)) {
-    return value.flatMap((item, index) => findForbiddenKeys(item, [...path, String(index)]));
-  }
-  if (typeof value !== 'object' || value === null) return [];
   const found: ErrorDetail[] = [];
-  for (const key of Object.keys(value)) {
-    const keyPath = [...path, key];
-    if (FORBIDDEN_KEYS.has(key)) {
-      found.push({ path: keyPath.join('.'), message: `key '${key}' is not allowed` });
-      continue;
-    }
-    found.push(...findForbiddenKeys((value as Record<string, unknown>)[key], keyPath));
-  }
+  walk(value, [...path], found);
   return found;
+}
+
+/** One path, pushed and popped as the walk goes: a whole collection is walked on every load. */
+function walk(value: unknown, path: string[], found: ErrorDetail[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      path.push(String(index));
+      walk(value[index], path, found);
+      path.pop();
+    }
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    path.push(key);
+    if (FORBIDDEN_KEYS.has(key)) found.push({ path: path.join('.'), message: `key '${key}' is not allowed` });
+    else walk((value as Record<string, unknown>)[key], path, found);
+    path.pop();
+  }
 }

@@ -26,6 +26,10 @@ const corruptions: { name: string; corrupt: (text: string) => string }[] = [
       return JSON.stringify(file);
     },
   },
+  // A pollution key is refused as corruption, whether the file spells it out or writes it with \u escapes; at the
+  // top of the file, where no record schema would notice it.
+  { name: 'polluted', corrupt: (text) => text.replace('{\n  "schemaVersion"', '{\n  "__proto__": { "polluted": true },\n  "schemaVersion"') },
+  { name: 'escaped-pollution', corrupt: (text) => text.replace('{\n  "schemaVersion"', '{\n  "\\u005f_proto__": { "polluted": true },\n  "schemaVersion"') },
 ];
 
 describe('Feature: collection files survive corruption and accept hand edits', function () {
