@@ -12,6 +12,14 @@ export function canonicalJson(value: unknown): string {
   return write(value, '') ?? (undefined as unknown as string);
 }
 
+/** canonicalJson of each value (`null` for undefined, as in an array), sharing one walk and one list of keys. */
+export function canonicalJsonOfEach(values: readonly unknown[]): string[] {
+  const keys = new Set<string>();
+  if (!collectPlainKeys(values, keys)) return values.map((value) => write(value, '') ?? 'null');
+  const list = orderedKeys([...keys]);
+  return values.map((value) => JSON.stringify(value, list) ?? 'null');
+}
+
 /**
  * The fast path, for values made only of plain objects, arrays and primitives (every record and journal entry):
  * JSON.stringify given the sorted list of every key in the value writes each object's keys in that order, in one

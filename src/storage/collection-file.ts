@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { issuesToDetails } from '../domain/validation/parse-input';
 import { parseJsonSafely } from '../domain/validation/safe-json';
 import { checksumOf } from './canonical-json';
+import { RecordTextCache } from './record-texts';
 import { SCHEMA_VERSION, type CollectionSpec } from './collection-specs';
 
 /** The records of one collection and the file revision they were read at. */
@@ -51,13 +52,12 @@ export function decodeCollection(text: string, spec: CollectionSpec): DecodeResu
   return file.checksum === checksumOf(items) ? { status: 'ok', snapshot } : { status: 'hand-edited', snapshot };
 }
 
-/** The file text for a collection at a revision: readable, two-space indented, checksum of the canonical items. */
-export function encodeCollection(spec: CollectionSpec, snapshot: CollectionSnapshot): string {
-  const file = {
-    schemaVersion: SCHEMA_VERSION,
-    revision: snapshot.revision,
-    checksum: checksumOf(snapshot.items),
-    [spec.itemsKey]: snapshot.items,
-  };
-  return `${JSON.stringify(file, null, 2)}\n`;
+/**
+ * The file text for a collection at a revision: readable, two-space indented, checksum of the canonical items;
+ * exactly JSON.stringify(file, null, 2). With `texts`, the records' texts kept from earlier writes are reused.
+ */
+export function encodeCollection(spec: CollectionSpec, snapshot: CollectionSnapshot, texts = new RecordTextCache()): string {
+  const { checksum, array } = texts.encode(snapshot.items);
+  const header = [`  "schemaVersion": ${JSON.stringify(SCHEMA_VERSION)}`, `  "revision": ${JSON.stringify(snapshot.revision)}`, `  "checksum": ${JSON.stringify(checksum)}`];
+  return `{\n${header.join(',\n')},\n  ${JSON.stringify(spec.itemsKey)}: ${array}\n}\n`;
 }

@@ -8,6 +8,7 @@ import { ILogger } from '../../logging/logger';
 import { guardIo } from '../../storage/io-errors';
 import { decodeCollection, encodeCollection, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
+import { RecordTextCache } from '../../storage/record-texts';
 import { confine } from '../../storage/confined-path';
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
 import { IFileSystem } from '../../storage/file-system';
@@ -48,6 +49,8 @@ export class JsonFileService implements IFileService {
   private readonly configDir: string;
   private readonly lock: WriteLock;
   private readonly cache = new Map<RecordKind, CacheEntry>();
+  /** Each collection's record texts, kept between writes (see RecordTextCache). */
+  private readonly texts = new Map<RecordKind, RecordTextCache>();
 
   constructor(
     @inject(StorageOptions) options: StorageOptions,
@@ -215,7 +218,9 @@ export class JsonFileService implements IFileService {
     const path = this.pathOf(kind);
     const revision = (baseRevision ?? (await this.readLocked(kind)).revision) + 1;
     const snapshot = { revision, items: [...items] };
-    const text = encodeCollection(COLLECTION_SPECS[kind], snapshot);
+    let texts = this.texts.get(kind);
+    if (!texts) this.texts.set(kind, (texts = new RecordTextCache()));
+    const text = encodeCollection(COLLECTION_SPECS[kind], snapshot, texts);
     // A file we could not read back is worse than a refused write.
     if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
       const message = `the ${kind} collection would be larger than ${MAX_FILE_BYTES} bytes`;
