@@ -19,6 +19,7 @@ import { preflight } from './preflight';
 import { recordError } from './recorded-error';
 import { StepExecutor, type StepServices } from './step-executor';
 import { pendingCompensations, replayJournal, type Compensation, type WorkflowRun } from './workflow-run';
+import { parseJournal } from './journal-entry';
 import type { IWorkflowService, RecoverOptions, RecoveryReport, WorkflowSummary } from './workflow-service';
 import { IAuditLog } from '../audit/audit-log';
 import { IAccessControl } from '../security/access-control';
@@ -92,7 +93,8 @@ export class WorkflowEngine implements IWorkflowService {
     const id = randomUUID();
     await this.store.ensureDir();
     const release = await this.store.lockFor(id, 0).acquire();
-    const journal = new AuditedJournal(await this.store.create(id), this.audit, context, id);
+    const file = await this.store.create(id);
+    const journal = new AuditedJournal(file, this.audit, context, id);
     try {
       await journal.append('workflow.started', {
         name: definition.name,
@@ -108,14 +110,16 @@ export class WorkflowEngine implements IWorkflowService {
       } else {
         await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error: recordError(failure) });
         // Undo from what the journal says, exactly as recovery would after a crash.
-        const written = await this.store.read(id);
-        await this.finishCompensation(journal, id, pendingCompensations(written?.entries ?? []), context, customUndo);
+        const written = parseJournal(file.writtenText, this.store.pathOf(id));
+        await this.finishCompensation(journal, id, pendingCompensations(written.entries), context, customUndo);
       }
     } finally {
       await journal.close();
       await release();
     }
-    return this.mustRead(id);
+    // This run wrote the whole journal (it held the workflow's lock throughout): read it back from what it wrote.
+    const written = parseJournal(file.writtenText, this.store.pathOf(id));
+    return replayJournal(id, written.entries, written.badLine);
   }
 
   async get(id: string, securityContext: SecurityContext): Promise<WorkflowRun | null> {
@@ -278,11 +282,5 @@ export class WorkflowEngine implements IWorkflowService {
     }
     const log = status === WorkflowStatus.FAILED ? 'error' : status === WorkflowStatus.COMPENSATING ? 'warn' : 'info';
     this.logger[log]({ workflowId: id, status, ...extra }, `workflow ${id}: ${status}`);
-  }
-
-  private async mustRead(id: string): Promise<WorkflowRun> {
-    const run = await this.read(id);
-    if (!run) throw new Error(`workflow ${id} has no journal`);
-    return run;
   }
 }

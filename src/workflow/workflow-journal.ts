@@ -6,6 +6,9 @@ import { entryChecksum, type JournalEntry, type JournalEvent } from './journal-e
  * fsync'd before `append` returns, so what it says happened is on disk before the next step acts on it.
  */
 export class WorkflowJournal {
+  /** The lines this journal appended, as written: a run that wrote the whole journal reads it back from here. */
+  private written = '';
+
   private constructor(
     private readonly handle: FileSystemHandle,
     private seq: number,
@@ -20,10 +23,17 @@ export class WorkflowJournal {
   async append(event: JournalEvent, data: Record<string, unknown>): Promise<JournalEntry> {
     const unsigned = { seq: this.seq + 1, at: new Date().toISOString(), event, data };
     const entry: JournalEntry = { ...unsigned, checksum: entryChecksum(unsigned) };
-    await this.handle.write(`${JSON.stringify(entry)}\n`);
+    const line = `${JSON.stringify(entry)}\n`;
+    await this.handle.write(line);
     await this.handle.datasync();
+    this.written += line;
     this.seq = entry.seq;
     return entry;
+  }
+
+  /** The text of the lines appended through this journal (all of the file, for a journal it started). */
+  get writtenText(): string {
+    return this.written;
   }
 
   /** Closes the file. */

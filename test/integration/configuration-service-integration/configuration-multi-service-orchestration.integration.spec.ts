@@ -67,6 +67,26 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
       expect(await snapshotRecords(env.configuration)).to.deep.equal(before);
     });
 
+    it('returns the run its journal on disk holds, for a workflow that completes and for one that is compensated', async function () {
+      const completed = await env.configuration.runWorkflow({
+        name: 'made',
+        steps: [{ id: 'p', service: 'personality', action: 'create', input: { ...valid.personality, id: 'journaled' } }],
+      });
+      const compensated = await env.configuration.runWorkflow({
+        name: 'undone',
+        steps: [
+          { id: 'p', service: 'personality', action: 'create', input: { ...valid.personality, id: 'journaled-too' } },
+          { id: 'a', service: 'agent', action: 'create', input: { ...valid.agent, id: 'orphan', personalityId: 'journaled-too', roleId: 'no-such-role' }, dependsOn: ['p'] },
+        ],
+      });
+      expect([completed.status, compensated.status]).to.deep.equal(['COMPLETED', 'COMPENSATED']);
+      const reopened = await createTestContainer({ dataDir: env.dataDir });
+      for (const run of [completed, compensated]) {
+        expect(await reopened.configuration.getWorkflow(run.id), run.name).to.deep.equal(run);
+        expect((await readJournal(env.dataDir, run.id)).length, `${run.name}: entries on disk`).to.be.greaterThan(run.status === 'COMPLETED' ? 4 : 6);
+      }
+    });
+
     it('refuses a malformed request before any workflow starts', async function () {
       const error = (await expect(env.configuration.createAgentWithDependencies({ personality: 5, agent: {} } as never)).to.be.rejected) as AgentcfgError;
       expect(error.code).to.equal('VALIDATION_ERROR');
