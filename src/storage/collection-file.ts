@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deepFreeze } from '../domain/deep-freeze';
 import { issuesToDetails } from '../domain/validation/parse-input';
 import { parseJsonSafely } from '../domain/validation/safe-json';
 import { checksumOf } from './canonical-json';
@@ -47,7 +48,8 @@ export function decodeCollection(text: string, spec: CollectionSpec): DecodeResu
     return { status: 'corrupt', reason: `schema check failed at ${first.map((d) => `${d.path || '(root)'}: ${d.message}`).join('; ')}` };
   }
   const file = result.data as { revision: number; checksum: string } & Record<string, unknown>;
-  const items = file[spec.itemsKey] as unknown[];
+  // Frozen: the records read are the ones handed out and written back, so a caller cannot change them unchecked.
+  const items = (file[spec.itemsKey] as unknown[]).map(deepFreeze);
   const snapshot = { revision: file.revision, items };
   return file.checksum === checksumOf(items) ? { status: 'ok', snapshot } : { status: 'hand-edited', snapshot };
 }

@@ -126,6 +126,23 @@ describe('Feature: personality, role and agent services keep records valid, vers
     });
   });
 
+  describe('Scenario: records handed out cannot be changed behind the services', function () {
+    it('a record read, created or listed is frozen: changing it throws, and the next write stores only what was checked', async function () {
+      const created = await env.configuration.createPersonality(valid.personality);
+      const opened = await createTestContainer({ dataDir: env.dataDir });
+      const read = (await opened.configuration.getPersonality(valid.personality.id)) as typeof created;
+      const listed = (await opened.configuration.getAllPersonalities()).find((p) => p.id === valid.personality.id) as typeof created;
+      for (const [how, record] of [['created', created], ['read', read], ['listed', listed]] as const) {
+        expect(() => {
+          (record as { openness: number }).openness = 500;
+        }, how).to.throw(TypeError);
+      }
+      await opened.configuration.updatePersonality(valid.personality.id, { humor: 7 });
+      const reopened = await createTestContainer({ dataDir: env.dataDir });
+      expect(await reopened.configuration.getPersonality(valid.personality.id)).to.include({ openness: valid.personality.openness, humor: 7 });
+    });
+  });
+
   describe('Scenario: references between agents, personalities and roles', function () {
     it('refuses an agent whose personality and role do not exist, naming both', async function () {
       const error = await rejection(env.configuration.createAgent({ ...valid.agent, personalityId: 'nobody', roleId: 'nothing' }));
