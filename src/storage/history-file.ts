@@ -41,17 +41,63 @@ export class HistoryFile {
 
   /** Appends one version durably, then trims the record's history if it grew past the limit. */
   async append(record: { id: string; version: number }): Promise<void> {
-    const handle = await this.fs.open(await confine(this.dataDir, this.path), 'a', 0o644);
+    const path = await confine(this.dataDir, this.path);
+    const line = `${JSON.stringify(record)}\n`;
+    const handle = await this.fs.open(path, 'a', 0o644);
+    let before: FileIdentity;
+    let after: FileIdentity;
     try {
-      await handle.write(`${JSON.stringify(record)}\n`);
+      before = identityOf(await handle.stat());
+      await handle.write(line);
       await handle.datasync();
+      after = identityOf(await handle.stat());
     } finally {
       await handle.close();
     }
+    const versions = await this.countAfterAppend(path, record.id, before, after, Buffer.byteLength(line));
+    if (versions <= this.limit) return;
     const all = await this.readAll();
     const mine = all.filter((r) => r.id === record.id);
-    if (mine.length <= this.limit) return;
     const dropped = new Set(mine.slice(0, mine.length - this.limit));
-    await writeFileDurably(this.fs, await confine(this.dataDir, this.path), all.filter((r) => !dropped.has(r)).map((r) => `${JSON.stringify(r)}\n`).join(''));
+    counted.delete(path); // rewritten: counted afresh on the next append
+    await writeFileDurably(this.fs, path, all.filter((r) => !dropped.has(r)).map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  /**
+   * How many versions of `id` the file holds after an append. Counted once from the whole file, then kept up to date
+   * by each append, as long as the file is exactly as the last append here left it (same file, size and time) and
+   * only this append changed it since: otherwise (another process wrote, a hand edit) it is counted again. Reading
+   * and checking the whole history on every update made an update's cost grow with every update before it.
+   */
+  private async countAfterAppend(path: string, id: string, before: FileIdentity, after: FileIdentity, appended: number): Promise<number> {
+    const kept = counted.get(path);
+    if (kept && sameFile(kept.file, before) && after.ino === before.ino && after.size === before.size + appended) {
+      const versions = (kept.perRecord.get(id) ?? 0) + 1;
+      kept.perRecord.set(id, versions);
+      kept.file = after;
+      return versions;
+    }
+    const perRecord = new Map<string, number>();
+    for (const r of await this.readAll()) perRecord.set(r.id, (perRecord.get(r.id) ?? 0) + 1);
+    counted.set(path, { file: after, perRecord });
+    return perRecord.get(id) ?? 0;
   }
 }
+
+/** What tells one state of a history file from another without reading it. */
+interface FileIdentity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+function identityOf({ ino, size, mtimeMs }: FileIdentity): FileIdentity {
+  return { ino, size, mtimeMs };
+}
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** Versions per record of each history file, as of the file state recorded with them (see countAfterAppend). */
+const counted = new Map<string, { file: FileIdentity; perRecord: Map<string, number> }>();

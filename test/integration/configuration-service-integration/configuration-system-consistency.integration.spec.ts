@@ -210,6 +210,20 @@ describe('Feature: configuration system consistency — no half-made change surv
       expect(merged.record).to.deep.include({ humor: 9, empathy: 3, version: 28 });
     });
 
+    it('still keeps the last 20 when lines were added to the history file between two updates', async function () {
+      const historyPath = join(base.dataDir, 'config', 'personalities.history.jsonl');
+      const adaLines = async () => (await readFile(historyPath, 'utf8')).split('\n').filter((l) => l.includes('"id":"ada"'));
+      for (let i = 1; i <= 18; i++) await base.configuration.updatePersonality('ada', { humor: i });
+      const lines = await adaLines();
+      expect(lines).to.have.length(18);
+      // Five more lines of ada's, as another process or a hand edit could add them: 23 now, 24 after the next update.
+      await writeFile(historyPath, `${await readFile(historyPath, 'utf8')}${`${lines[0]}\n`.repeat(5)}`);
+      await base.configuration.updatePersonality('ada', { humor: 99 });
+      expect(await adaLines(), 'trimmed to the limit, counting the lines added').to.have.length(20);
+      await base.configuration.updatePersonality('ada', { humor: 98 });
+      expect(await adaLines()).to.have.length(20);
+    });
+
     it('offers history, restore and merge on the command line', async function () {
       const dir = ['--dir', base.dataDir];
       await runCli([...dir, 'personality', 'update', 'ada', '--file', '-', '--expected-version', '1'], { stdin: '{"humor":11}' });
