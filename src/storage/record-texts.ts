@@ -36,18 +36,16 @@ export class RecordTextCache {
   /** Exactly checksumOf(items) and the array of JSON.stringify(file, null, 2), from kept texts where there are. */
   encode(items: readonly unknown[]): EncodedRecords {
     const next = new Map<object, RecordTexts>();
-    const missing: unknown[] = [];
-    for (const item of items) {
-      const texts = isObject(item) ? this.kept.get(item) : undefined;
-      if (texts) next.set(item as object, texts);
-      else if (!isObject(item) || !next.has(item)) missing.push(isObject(item) ? deepFreeze(item) : item);
-    }
-    textsOfEach(missing).forEach((texts, index) => {
-      const record = missing[index];
-      if (isObject(record)) next.set(record, texts);
+    const kept = items.map((item) => (isObject(item) ? this.kept.get(item) : undefined));
+    const missing = items.filter((_, index) => kept[index] === undefined).map((item) => (isObject(item) ? deepFreeze(item) : item));
+    const computed = textsOfEach(missing);
+    let nextComputed = 0;
+    const all = items.map((item, index) => {
+      const texts = kept[index] ?? (computed[nextComputed++] as RecordTexts);
+      if (isObject(item)) next.set(item, texts);
+      return texts;
     });
     this.kept = next;
-    const all = items.map((item) => (isObject(item) ? next.get(item) : textsOfEach([item])[0]) as RecordTexts);
     const hash = createHash('sha256').update('[');
     all.forEach(({ canonical }, index) => hash.update(index === 0 ? canonical : `,${canonical}`));
     const array = all.length === 0 ? '[]' : `[\n${all.map((texts) => texts.indented).join(',\n')}\n  ]`;

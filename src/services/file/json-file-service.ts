@@ -149,9 +149,8 @@ export class JsonFileService implements IFileService {
   }
 
   /**
-   * Reads and decodes a file through one descriptor, so the signature matches the bytes; null when absent. With
-   * `cachedAs`, a file whose signature is the cached one is neither read nor decoded. The file must stay inside
-   * the data folder and within MAX_FILE_BYTES (see readStoredFile).
+   * Reads and decodes a file through one descriptor, so the signature matches the bytes; null when absent. The
+   * file must stay inside the data folder and within MAX_FILE_BYTES (see readStoredFile).
    */
   private async readFile(path: string, spec: CollectionSpec): Promise<FileRead | null> {
     const file = await readStoredFile(this.fs, this.dataDir, path);
