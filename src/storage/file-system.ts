@@ -39,6 +39,8 @@ export interface IFileSystem {
   mkdir(path: string, options: MakeDirectoryOptions & { recursive: true }): Promise<string | undefined>;
   readdir(path: string): Promise<string[]>;
   stat(path: string): Promise<Stats>;
+  /** As stat, but null when nothing is there: absence is common for the files asked this way, and an error costs more than the call. */
+  statIfExists(path: string): Promise<Stats | null>;
   /** Makes a folder's entries (new names, renames, removals) durable. */
   syncFolder(path: string): Promise<void>;
 }
@@ -99,6 +101,7 @@ export const nodeFileSystem: IFileSystem = {
   mkdir: settled((path: string, options: MakeDirectoryOptions & { recursive: true }) => fs.mkdirSync(path, options)),
   readdir: settled((path: string) => fs.readdirSync(path)),
   stat: settled((path: string) => fs.statSync(path)),
+  statIfExists: settled((path: string) => fs.statSync(path, { throwIfNoEntry: false }) ?? null),
   syncFolder: settled((path: string) => {
     const fd = fs.openSync(path, 'r');
     try {

@@ -126,6 +126,10 @@ export class RecordingFileSystem implements IFileSystem {
     return nodeFileSystem.readdir(path);
   }
 
+  statIfExists(path: string) {
+    return nodeFileSystem.statIfExists(path);
+  }
+
   stat(path: string) {
     return nodeFileSystem.stat(path);
   }
