@@ -65,6 +65,11 @@ export interface StorageOptions {
   dataDir: string;
   lockTimeoutMs?: number;
   staleLockMs?: number;
+  /**
+   * A collection file larger than this (bytes; 256 KiB unless said) takes each change as an append to its change
+   * log, `<name>.changes.jsonl`, and is written whole again every 64 changes; 0 logs every change, Infinity none.
+   */
+  appendAboveBytes?: number;
 }
 
 /** Injection token for the storage settings. */

@@ -6,6 +6,8 @@ import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { ILogger } from '../../logging/logger';
 import { guardIo } from '../../storage/io-errors';
+import { applyChanges, changeBetween, changeLogPathOf, type ChangeLine } from '../../storage/change-log';
+import { ChangeLogFile, sameLog, type ChangeLogState } from '../../storage/change-log-file';
 import { decodeCollection, encodeCollection, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
 import { RecordTextCache } from '../../storage/record-texts';
@@ -18,17 +20,32 @@ import type { WriteLock } from '../../storage/write-lock';
 import { DataFolderLocks } from './data-folder-locks';
 import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
 import { IAccessControl } from '../../security/access-control';
+import { deepFreeze } from '../../domain/deep-freeze';
 
 interface FileRead {
   /** Identity of the bytes read: inode, size and mtime, so a rename or in-place edit by anyone is noticed. */
   signature: string;
+  /** The file's size: whether its changes go to its change log (see StorageOptions.appendAboveBytes). */
+  bytes: number;
   decoded: DecodeResult;
 }
 
 interface CacheEntry {
   signature: string;
+  bytes: number;
+  /** The change log as applied to `snapshot`; null when there was none. */
+  log: ChangeLogState | null;
   snapshot: CollectionSnapshot;
 }
+
+/** Default for StorageOptions.appendAboveBytes. */
+export const DEFAULT_APPEND_ABOVE_BYTES = 256 * 1024;
+/** A change log is folded into its file once it holds this many changes, or this many bytes. */
+const FOLD_AFTER_CHANGES = 64;
+const FOLD_AFTER_BYTES = 1024 * 1024;
+
+/** What a read under the lock must repair before it can answer: writes, so never on the lock-free path. */
+type Repair = { status: 'hand-edited' | 'corrupt' | 'stale-log'; file: FileRead | null; reason?: string };
 
 const EMPTY: CollectionSnapshot = { revision: 0, items: [] };
 
@@ -43,7 +60,11 @@ function signatureOf(stat: Stats): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
 }
 
-/** Stores each kind as one JSON file under `config/`, replaced atomically with a rotating `.bak`. */
+/**
+ * Stores each kind as one JSON file under `config/`, replaced atomically with a rotating `.bak`. A file larger than
+ * `appendAboveBytes` takes its changes as durable appends to its change log instead, and is written whole again
+ * (folding the log in) every FOLD_AFTER_CHANGES changes: a change then costs an append, not a rewrite of the file.
+ */
 @injectable()
 export class JsonFileService implements IFileService {
   readonly dataDir: string;
@@ -52,6 +73,7 @@ export class JsonFileService implements IFileService {
   private readonly cache = new Map<RecordKind, CacheEntry>();
   /** Each collection's record texts, kept between writes (see RecordTextCache). */
   private readonly texts = new Map<RecordKind, RecordTextCache>();
+  private readonly appendAboveBytes: number;
 
   constructor(
     @inject(StorageOptions) options: StorageOptions,
@@ -63,6 +85,7 @@ export class JsonFileService implements IFileService {
     this.dataDir = resolve(options.dataDir);
     this.configDir = join(this.dataDir, 'config');
     this.lock = locks.collections;
+    this.appendAboveBytes = options.appendAboveBytes ?? DEFAULT_APPEND_ABOVE_BYTES;
   }
 
   async initialize(): Promise<void> {
@@ -80,12 +103,10 @@ export class JsonFileService implements IFileService {
   }
 
   async read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
-    const path = this.pathOf(kind);
-    const file = await guardIo('read', path, () => this.readUnlessCached(kind));
-    if (!file) return EMPTY as CollectionSnapshot<RecordOf<K>>;
-    if ('cached' in file) return file.cached as CollectionSnapshot<RecordOf<K>>;
-    if (file.decoded.status === 'ok') return this.remember(kind, file.signature, file.decoded.snapshot) as CollectionSnapshot<RecordOf<K>>;
-    // Repairs (re-stamping a hand edit, restoring a backup) write, so they happen under the lock.
+    const current = await guardIo('read', this.pathOf(kind), () => this.current(kind));
+    if ('snapshot' in current) return current.snapshot as CollectionSnapshot<RecordOf<K>>;
+    // Repairs (re-stamping a hand edit, restoring a backup, setting aside a log that no longer applies) write,
+    // so they happen under the lock.
     return this.locked((tx) => tx.read(kind));
   }
 
@@ -116,10 +137,18 @@ export class JsonFileService implements IFileService {
   async inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>> {
     const path = this.pathOf(kind);
     const file = await guardIo('read', path, () => this.readFile(path, COLLECTION_SPECS[kind]));
-    if (!file) return { file: path, status: 'missing', items: [] };
-    const { decoded } = file;
-    if (decoded.status === 'corrupt') return { file: path, status: 'corrupt', reason: decoded.reason, items: [] };
-    return { file: path, status: decoded.status, items: decoded.snapshot.items as RecordOf<K>[] };
+    let log;
+    try {
+      log = await guardIo('read', this.logOf(kind).path, () => this.logOf(kind).read());
+    } catch (error) {
+      if (!(error instanceof IntegrityError)) throw error;
+      return { file: this.logOf(kind).path, status: 'corrupt', reason: error.message, items: [] };
+    }
+    if (!file && !log) return { file: path, status: 'missing', items: [] };
+    if (file?.decoded.status === 'corrupt') return { file: path, status: 'corrupt', reason: file.decoded.reason, items: [] };
+    const base = file?.decoded.snapshot ?? EMPTY;
+    const current = log ? (applyChanges(base, log.lines) ?? base) : base;
+    return { file: path, status: file?.decoded.status ?? 'ok', items: current.items as RecordOf<K>[] };
   }
 
   async history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]> {
@@ -137,9 +166,38 @@ export class JsonFileService implements IFileService {
     return join(this.configDir, COLLECTION_SPECS[kind].fileName);
   }
 
-  private remember(kind: RecordKind, signature: string, snapshot: CollectionSnapshot): CollectionSnapshot {
-    this.cache.set(kind, { signature, snapshot });
-    return snapshot;
+  private logOf(kind: RecordKind): ChangeLogFile {
+    return new ChangeLogFile(this.fs, this.dataDir, changeLogPathOf(this.pathOf(kind)), COLLECTION_SPECS[kind]);
+  }
+
+  private remember(kind: RecordKind, entry: CacheEntry): CollectionSnapshot {
+    this.cache.set(kind, entry);
+    return entry.snapshot;
+  }
+
+  /**
+   * The collection as it is on disk now: the file and, when it has one, its change log applied. Serves the cache
+   * while neither changed (a stat of each); when only the log grew (another process appended), applies just the
+   * lines it does not have. Says what needs repairing when the answer would take a write.
+   */
+  private async current(kind: RecordKind): Promise<{ snapshot: CollectionSnapshot } | Repair> {
+    const file = await this.readUnlessCached(kind);
+    const log = this.logOf(kind);
+    const cached = this.cache.get(kind);
+    if (file && 'cached' in file && cached) {
+      if (sameLog(cached.log, await log.identity())) return { snapshot: cached.snapshot };
+      const read = await log.read();
+      const caughtUp = read && applyChanges(cached.snapshot, read.lines);
+      if (caughtUp) return { snapshot: this.remember(kind, { ...cached, log: read.state, snapshot: caughtUp }) };
+    }
+    const whole = file && 'cached' in file ? await this.readFile(this.pathOf(kind), COLLECTION_SPECS[kind]) : file;
+    if (whole && whole.decoded.status !== 'ok') return { status: whole.decoded.status, file: whole };
+    const read = await log.read();
+    const base = whole?.decoded.status === 'ok' ? whole.decoded.snapshot : EMPTY;
+    const snapshot = read ? applyChanges(base, read.lines) : base;
+    if (!snapshot) return { status: 'stale-log', file: whole };
+    if (!whole && !read) return { snapshot: EMPTY };
+    return { snapshot: this.remember(kind, { signature: whole?.signature ?? '', bytes: whole?.bytes ?? 0, log: read?.state ?? null, snapshot }) };
   }
 
   /**
@@ -148,7 +206,7 @@ export class JsonFileService implements IFileService {
    */
   private async readFile(path: string, spec: CollectionSpec): Promise<FileRead | null> {
     const file = await readStoredFile(this.fs, this.dataDir, path);
-    return file && { signature: signatureOf(file.stat), decoded: decodeCollection(file.text, spec) };
+    return file && { signature: signatureOf(file.stat), bytes: file.stat.size, decoded: decodeCollection(file.text, spec) };
   }
 
   /** As readFile, but a file whose signature is the cached one is neither read nor decoded: the cache is returned. */
@@ -157,24 +215,39 @@ export class JsonFileService implements IFileService {
     const file = await readStoredFileUnless(this.fs, this.dataDir, this.pathOf(kind), (stat) => cached?.signature === signatureOf(stat));
     if (!file) return null;
     if ('unchanged' in file) return { cached: (cached as CacheEntry).snapshot };
-    return { signature: signatureOf(file.stat), decoded: decodeCollection(file.text, COLLECTION_SPECS[kind]) };
+    return { signature: signatureOf(file.stat), bytes: file.stat.size, decoded: decodeCollection(file.text, COLLECTION_SPECS[kind]) };
   }
 
   private async readLocked<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
     const path = this.pathOf(kind);
-    const file = await this.readUnlessCached(kind);
-    if (!file) return EMPTY as CollectionSnapshot<RecordOf<K>>;
-    if ('cached' in file) return file.cached as CollectionSnapshot<RecordOf<K>>;
-    const { decoded } = file;
-    switch (decoded.status) {
-      case 'ok':
-        return this.remember(kind, file.signature, decoded.snapshot) as CollectionSnapshot<RecordOf<K>>;
-      case 'hand-edited':
-        this.logger.warn({ file: path, revision: decoded.snapshot.revision }, `${path} was edited by hand; accepted and re-stamped`);
-        return this.writeLocked(kind, decoded.snapshot.items as RecordOf<K>[], decoded.snapshot.revision);
+    const current = await this.current(kind);
+    if ('snapshot' in current) return current.snapshot as CollectionSnapshot<RecordOf<K>>;
+    const decoded = current.file?.decoded;
+    switch (current.status) {
+      case 'hand-edited': {
+        const edited = (decoded as { snapshot: CollectionSnapshot }).snapshot;
+        // Changes acknowledged after the file was last written whole still hold: they go on top of the edit.
+        const read = await this.logOf(kind).read();
+        const withChanges = read ? applyChanges(edited, read.lines) : edited;
+        if (read && !withChanges) await this.setLogAside(kind, 'it does not continue the edited file');
+        const snapshot = withChanges ?? edited;
+        this.logger.warn({ file: path, revision: snapshot.revision }, `${path} was edited by hand; accepted and re-stamped`);
+        return this.writeWhole(kind, snapshot.items as RecordOf<K>[], snapshot.revision, true);
+      }
       case 'corrupt':
-        return (await this.restoreFromBackup(kind, decoded.reason)) as CollectionSnapshot<RecordOf<K>>;
+        return (await this.restoreFromBackup(kind, (decoded as { reason: string }).reason)) as CollectionSnapshot<RecordOf<K>>;
+      case 'stale-log': {
+        await this.setLogAside(kind, 'its changes do not continue the file (the file was replaced by an older one)');
+        return (await this.readLocked(kind)) as CollectionSnapshot<RecordOf<K>>;
+      }
     }
+  }
+
+  /** Moves a change log that no longer applies aside (kept as evidence), logging why. */
+  private async setLogAside(kind: RecordKind, why: string): Promise<void> {
+    const log = this.logOf(kind);
+    const aside = await log.moveAside('set-aside');
+    this.logger.error({ file: log.path, movedTo: aside }, `${log.path}: ${why}; moved it to ${aside}`);
   }
 
   /** Moves a corrupt file aside and puts its backup in its place; refuses (changing nothing) if the backup is bad too. */
@@ -193,8 +266,10 @@ export class JsonFileService implements IFileService {
     const asidePath = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     // Keep the corrupt bytes aside first, then replace the file atomically, so the file never goes missing.
     await linkOrCopy(this.fs, path, await confine(this.dataDir, asidePath));
+    // Changes logged after the corrupt file was written continue it, not the backup.
+    if (await this.logOf(kind).identity()) await this.setLogAside(kind, 'the file its changes continue was corrupt and its backup is restored');
     const restored = { revision: backup.decoded.snapshot.revision, items: backup.decoded.snapshot.items };
-    const snapshot = await this.writeLocked(kind, restored.items as RecordOf<RecordKind>[], restored.revision, false);
+    const snapshot = await this.writeWhole(kind, restored.items as RecordOf<RecordKind>[], restored.revision, false);
     this.logger.error(
       { file: path, reason, movedTo: asidePath, restoredRevision: snapshot.revision },
       `${path} was corrupt (${reason}); moved it to ${asidePath} and restored the backup`,
@@ -202,15 +277,32 @@ export class JsonFileService implements IFileService {
     return snapshot;
   }
 
-  private async writeLocked<K extends RecordKind>(
-    kind: K,
-    items: readonly RecordOf<K>[],
-    baseRevision?: number,
-    rotateBackup = true,
-  ): Promise<CollectionSnapshot<RecordOf<K>>> {
+  /**
+   * A transaction's write: an append to the change log when the file is large (and the log not yet due to be
+   * folded in, and the change expressible as one), else the whole file.
+   */
+  private async writeLocked<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<CollectionSnapshot<RecordOf<K>>> {
+    const before = await this.readLocked(kind);
+    const snapshot = { revision: before.revision + 1, items: [...items] };
+    const cached = this.cache.get(kind);
+    const log = cached?.log ?? null;
+    const appending = cached !== undefined && cached.bytes >= this.appendAboveBytes && (log?.lines ?? 0) < FOLD_AFTER_CHANGES && (log?.size ?? 0) < FOLD_AFTER_BYTES;
+    const line = appending ? changeBetween(before, snapshot) : null;
+    if (!cached || !line) return this.writeWhole(kind, items, before.revision, true);
+    return this.append(kind, cached, line) as Promise<CollectionSnapshot<RecordOf<K>>>;
+  }
+
+  private async append(kind: RecordKind, cached: CacheEntry, line: ChangeLine): Promise<CollectionSnapshot> {
+    const frozen = { ...line, put: line.put.map(deepFreeze) };
+    const state = await this.logOf(kind).append(frozen, cached.log);
+    const snapshot = applyChanges(cached.snapshot, [frozen]) as CollectionSnapshot;
+    return this.remember(kind, { ...cached, log: state, snapshot });
+  }
+
+  /** Replaces the whole file durably at `baseRevision` + 1, then drops the change log it now holds. */
+  private async writeWhole<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[], baseRevision: number, rotateBackup: boolean): Promise<CollectionSnapshot<RecordOf<K>>> {
     const path = this.pathOf(kind);
-    const revision = (baseRevision ?? (await this.readLocked(kind)).revision) + 1;
-    const snapshot = { revision, items: [...items] };
+    const snapshot = { revision: baseRevision + 1, items: [...items] };
     let texts = this.texts.get(kind);
     if (!texts) this.texts.set(kind, (texts = new RecordTextCache()));
     const text = encodeCollection(COLLECTION_SPECS[kind], snapshot, texts);
@@ -221,7 +313,10 @@ export class JsonFileService implements IFileService {
     }
     const backup = rotateBackup ? await confine(this.dataDir, `${path}.bak`) : undefined;
     await writeFileDurably(this.fs, await confine(this.dataDir, path), text, backup);
-    this.remember(kind, signatureOf(await this.fs.stat(path)), snapshot);
+    const stat = await this.fs.stat(path);
+    const log = this.logOf(kind);
+    if (this.cache.get(kind)?.log || (await log.identity())) await log.remove();
+    this.remember(kind, { signature: signatureOf(stat), bytes: stat.size, log: null, snapshot });
     return snapshot;
   }
 }
