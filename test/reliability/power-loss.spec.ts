@@ -15,6 +15,15 @@ function workload(): WorkloadStep[] {
   ];
 }
 
+/** Records made before the cuts start, so the files exist and the workload's changes are appends to their logs. */
+function logSetup(): WorkloadStep[] {
+  const valid = validRecords();
+  return [
+    { label: 'seed-personality', run: (c) => c.createPersonality({ ...valid.personality, id: 'seed-p', name: 'Seed personality' }) },
+    { label: 'seed-agent', run: (c) => c.createAgent({ ...valid.agent, id: 'seed-a', name: 'Seed agent', personalityId: 'seed-p', roleId: 'critic' }) },
+  ];
+}
+
 function figures(name: string, report: PowerCutReport): string {
   const count = (problem: CutFailure['problem']) => report.failures.filter((f) => f.problem === problem).length;
   return (
@@ -41,6 +50,27 @@ describe('Reliability: power-loss simulation', function () {
     console.log(`      ${figures('power-loss simulation', report)}`);
     expect(report.operations, 'operations recorded').to.be.greaterThan(20);
     expect(report.failures, explain(report.failures)).to.deep.equal([]);
+  });
+
+  it('with every change appended to the change logs instead of rewriting the files, every prefix, torn last lines included, recovers the same way', async function () {
+    const report = await runPowerCutCampaign(workload(), { setup: logSetup(), storage: { appendAboveBytes: 0 } });
+    console.log(`      ${figures('power-loss simulation over the change logs', report)}`);
+    expect(report.operations, 'operations recorded').to.be.greaterThan(20);
+    expect(report.failures, explain(report.failures)).to.deep.equal([]);
+  });
+
+  it('the same, with the log folded into its file mid-workload (the 64th change writes the file whole and drops the log)', async function () {
+    const updates: WorkloadStep[] = Array.from({ length: 62 }, (_, i) => ({ label: `update-${i}`, run: (c) => c.updatePersonality('seed-p', { humor: i }) }));
+    const report = await runPowerCutCampaign(workload(), { setup: [...logSetup(), ...updates], storage: { appendAboveBytes: 0 } });
+    console.log(`      ${figures('power-loss simulation over the change logs, with a fold', report)}`);
+    expect(report.operations, 'operations recorded').to.be.greaterThan(20);
+    expect(report.failures, explain(report.failures)).to.deep.equal([]);
+  });
+
+  it("harness: with the change logs' fdatasync left out, the simulation finds acknowledged changes lost", async function () {
+    const report = await runPowerCutCampaign(workload(), { setup: logSetup(), storage: { appendAboveBytes: 0 }, skipSync: (path) => path.endsWith('.changes.jsonl') });
+    console.log(`      ${figures('power-loss simulation over the change logs without their fdatasync (must fail)', report)}`);
+    expect(report.failures.filter((f) => f.problem === 'lost-acked-write').length, 'cuts that found the missing fdatasync').to.be.greaterThan(0);
   });
 
   it('harness: with the fsync of the temp file left out of the durable replace, the simulation finds stores that no longer open', async function () {

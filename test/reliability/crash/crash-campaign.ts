@@ -21,6 +21,8 @@ export interface CrashCampaignOptions {
   killsPerFolder?: number;
   /** Campaigns run side by side, each on its own folder (default 2). */
   lanes?: number;
+  /** StorageOptions.appendAboveBytes for the workers and for recovery (0: every change goes to the change logs). */
+  appendAboveBytes?: number;
 }
 
 /** What a campaign found. */
@@ -91,6 +93,8 @@ async function runLane(options: CrashCampaignOptions, lane: number, kills: numbe
   const random = seededRandom(options.seed + lane);
   const killsPerFolder = options.killsPerFolder ?? 100;
   const broken = options.brokenCompensation === true;
+  const storage = options.appendAboveBytes === undefined ? {} : { appendAboveBytes: options.appendAboveBytes };
+  const launch = (kill: number) => launchCrashWorker(dataDir, seedOf(kill), broken, storage.appendAboveBytes);
   const result = emptyResult();
   const seedOf = (kill: number) => (options.seed + lane * 104_729 + kill * 7919) >>> 0;
   let dataDir = '';
@@ -103,10 +107,10 @@ async function runLane(options: CrashCampaignOptions, lane: number, kills: numbe
         known = new Map();
       }
       const workerSeed = seedOf(kill);
-      const worker = await (next ?? launchCrashWorker(dataDir, workerSeed, broken));
+      const worker = await (next ?? launch(kill));
       // The next worker loads its code while this one runs; it touches the folder only when told to go.
       const more = kill + 1 < kills && (kill + 1) % killsPerFolder !== 0;
-      next = more ? launchCrashWorker(dataDir, seedOf(kill + 1), broken) : undefined;
+      next = more ? launch(kill + 1) : undefined;
       next?.catch(() => undefined);
       const delay = Math.floor(random() * options.maxDelayMs);
       worker.child.stdin?.write('GO\n');
@@ -121,7 +125,7 @@ async function runLane(options: CrashCampaignOptions, lane: number, kills: numbe
 
       const started = Date.now();
       // Recovery as the product ships (default resilience), as `agentcfg workflow recover` runs it.
-      const configuration = createContainer({ dataDir }).get<IConfigurationService>(IConfigurationService);
+      const configuration = createContainer({ ...storage, dataDir }).get<IConfigurationService>(IConfigurationService);
       await configuration.initialize();
       // Start-up recovery's reports first, then the explicit retry's: the last word on each workflow counts.
       const reports = [...new Map((await configuration.recoverWorkflows({ includeFailed: true })).map((r) => [r.workflowId, r])).values()];

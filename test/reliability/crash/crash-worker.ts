@@ -45,8 +45,9 @@ export class CrashWorker {
 }
 
 /** Starts a crash worker on a data folder and waits until it has loaded (it starts work when sent GO). */
-export async function launchCrashWorker(dataDir: string, seed: number, broken: boolean): Promise<CrashWorker> {
-  const worker = new CrashWorker(await startCompiledWorker('crash-workload', [dataDir, String(seed), ...(broken ? ['--broken-compensation'] : [])]));
+export async function launchCrashWorker(dataDir: string, seed: number, broken: boolean, appendAboveBytes?: number): Promise<CrashWorker> {
+  const flags = [...(broken ? ['--broken-compensation'] : []), ...(appendAboveBytes === undefined ? [] : [`--append-above=${appendAboveBytes}`])];
+  const worker = new CrashWorker(await startCompiledWorker('crash-workload', [dataDir, String(seed), ...flags]));
   await worker.ready();
   return worker;
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import { createContainer } from '../../../src/di/container';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
+import type { StorageOptions } from '../../../src/services/file/file-service';
 import { IFileSystem } from '../../../src/storage/file-system';
 import { createTestContainer } from '../../support/test-container';
 import { makeFastTempDir } from '../fast-temp-dir';
@@ -46,11 +47,11 @@ function diskKey(files: ReadonlyMap<string, Buffer>, root: string): string {
 }
 
 /** Writes a cut's disk into a new folder and opens it as a user would: start-up recovery runs, then verify. */
-async function openAfterCut(disk: { files: Map<string, Buffer>; dirs: string[] }, root: string): Promise<OpenedStore> {
+async function openAfterCut(disk: { files: Map<string, Buffer>; dirs: string[] }, root: string, storage: Partial<StorageOptions>): Promise<OpenedStore> {
   const folder = join(await makeFastTempDir('agentcfg-cut-'), 'data');
   try {
     await materialize(disk, root, folder);
-    const configuration = createContainer({ dataDir: folder }).get<IConfigurationService>(IConfigurationService);
+    const configuration = createContainer({ ...storage, dataDir: folder }).get<IConfigurationService>(IConfigurationService);
     await configuration.initialize();
     const state = await stateOf(configuration);
     const report = await configuration.verify();
@@ -98,10 +99,14 @@ function describeOp(op: DiskOp, root: string): string {
  * a new folder, opens it (start-up recovery runs) and checks it: it must load, verify clean, and hold exactly
  * the records of the last acknowledged step or of the step after it.
  */
-export async function runPowerCutCampaign(workload: readonly WorkloadStep[], options: { skipSync?: SyncFilter; setup?: WorkloadStep[] } = {}): Promise<PowerCutReport> {
+export async function runPowerCutCampaign(
+  workload: readonly WorkloadStep[],
+  options: { skipSync?: SyncFilter; setup?: WorkloadStep[]; storage?: Partial<StorageOptions> } = {},
+): Promise<PowerCutReport> {
+  const storage = options.storage ?? {};
   const dataDir = resolve(await makeFastTempDir('agentcfg-power-'));
   const recorder = new RecordingFileSystem(dataDir, options.skipSync);
-  const env = await createTestContainer({ dataDir, overrides: [[IFileSystem, recorder]] });
+  const env = await createTestContainer({ ...storage, dataDir, overrides: [[IFileSystem, recorder]] });
   for (const step of options.setup ?? []) await step.run(env.configuration);
 
   const image = await recorder.start();
@@ -132,7 +137,7 @@ export async function runPowerCutCampaign(workload: readonly WorkloadStep[], opt
       // Many cuts leave the same bytes (a write nobody synced is lost either way): each distinct disk is opened once.
       const disk = model.afterCut(cut);
       const key = diskKey(disk.files, dataDir);
-      if (!opened.has(key)) opened.set(key, openAfterCut(disk, dataDir));
+      if (!opened.has(key)) opened.set(key, openAfterCut(disk, dataDir, storage));
       const store = await (opened.get(key) as Promise<OpenedStore>);
       if ('error' in store) {
         fail('unloadable', store.error);
