@@ -4,9 +4,10 @@
 //   BEGIN {"op","name","targets":["kind:id",...]}   before it starts: every record it may change
 //   ACK {"op","writes":[{"kind","id","version","digest"}|{"kind","id","deleted":true}]}   once it returned
 //   NACK {"op","code"}                                once it was refused or compensated (it must leave nothing)
-// Usage: crash-workload <dataDir> <seed> [--broken-compensation]
+// Usage: crash-workload <dataDir> <seed> [--broken-compensation] [--append-above=<bytes>]
 //   --broken-compensation  every record service's revert is a Sinon stub that does nothing: the undo of a
 //                          failed workflow silently leaves its changes, which the campaign must notice.
+//   --append-above=<bytes> StorageOptions.appendAboveBytes (0: every change goes to the change logs).
 import 'reflect-metadata';
 import { createInterface } from 'node:readline';
 import sinon from 'sinon';
@@ -45,10 +46,12 @@ interface Operation {
 }
 
 async function main(): Promise<void> {
-  const [dataDir, seedText, flag] = process.argv.slice(2) as [string, string, string | undefined];
+  const [dataDir, seedText, ...flags] = process.argv.slice(2) as [string, string, ...string[]];
   const seed = Number(seedText);
   // Broken, the worker runs refused workflows more often, so a short self-test of the campaign sees their undo.
-  const broken = flag === '--broken-compensation';
+  const broken = flags.includes('--broken-compensation');
+  const appendAbove = flags.find((f) => f.startsWith('--append-above='));
+  const storage = appendAbove === undefined ? {} : { appendAboveBytes: Number(appendAbove.slice('--append-above='.length)) };
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const tag = `c${seed.toString(36)}`;
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   say('LOADED');
   await waitForGo();
 
-  const container = createContainer({ dataDir });
+  const container = createContainer({ ...storage, dataDir });
   if (broken) {
     for (const token of Object.values(SERVICE_TOKENS)) sinon.stub(container.get<IRecordService<unknown, unknown, unknown>>(token), 'revert').resolves('reverted');
   }
