@@ -288,7 +288,8 @@ export class JsonFileService implements IFileService {
     const log = cached?.log ?? null;
     const appending = cached !== undefined && cached.bytes >= this.appendAboveBytes && (log?.lines ?? 0) < FOLD_AFTER_CHANGES && (log?.size ?? 0) < FOLD_AFTER_BYTES;
     const line = appending ? changeBetween(before, snapshot) : null;
-    if (!cached || !line) return this.writeWhole(kind, items, before.revision, true);
+    // A change that touches many records (a propagation rewriting them all, say) is cheaper as the whole file.
+    if (!cached || !line || line.put.length + line.delete.length > FOLD_AFTER_CHANGES) return this.writeWhole(kind, items, before.revision, true);
     return this.append(kind, cached, line) as Promise<CollectionSnapshot<RecordOf<K>>>;
   }
 

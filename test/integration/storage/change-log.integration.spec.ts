@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { Personality } from '../../../src/domain/personality/personality';
 import { checksumOf } from '../../../src/storage/canonical-json';
+import { IFileService } from '../../../src/services/file/file-service';
 import { IFileSystem } from '../../../src/storage/file-system';
 import { hashConfigFiles } from '../../support/disk';
 import { recordingFileSystem } from '../../support/file-system-calls';
@@ -68,6 +69,16 @@ describe('Feature: a large collection takes its changes as appends to a change l
     expect(await other.configuration.getAllPersonalities()).to.deep.equal(await env.configuration.getAllPersonalities());
     expect((await other.configuration.getPersonality(ada.id))?.humor).to.equal(69);
     expect((await other.configuration.verify()).findings).to.deep.equal([]);
+  });
+
+  it('a change of more than 64 records at once is written as the whole file, not as one huge line', async function () {
+    const files = env.container.get<IFileService>(IFileService);
+    const many = Array.from({ length: 65 }, (_, i) => ({ ...ada, id: `bulk-${i}`, name: `Bulk ${i}`, isTemplate: false, version: 1, createdAt: ada.createdAt ?? new Date().toISOString(), updatedAt: new Date().toISOString() }));
+    await files.transaction(async (tx) => tx.write('personality', [...(await tx.read('personality')).items, ...many] as never[]), { context: env.configuration.issueContext() });
+    expect((await readFileJson()).personalities.filter((p) => p.id.startsWith('bulk-'))).to.have.length(65);
+    expect((await readdir(join(env.dataDir, 'config'))).includes('personalities.changes.jsonl'), 'the log is folded in').to.equal(false);
+    await env.configuration.updatePersonality('bulk-1', { humor: 3 });
+    expect((await logLines()).length, 'the next single change is appended again').to.equal(1);
   });
 
   it('another process catches up by reading the log, not the whole file again', async function () {
