@@ -29,4 +29,10 @@ export interface Contender {
   agentIds(): Promise<Set<string>>;
   /** Releases what the store holds open. */
   close(): Promise<void>;
+  /**
+   * For a store that folds a change log into its files (agentcfg): makes its next write to the personalities fold
+   * the log (`due`), or makes it one that will not (`due` false), with unmeasured updates; false when the store
+   * keeps no change log at this size.
+   */
+  prepareFold?(due: boolean): Promise<boolean>;
 }

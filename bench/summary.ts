@@ -27,6 +27,8 @@ export interface ContenderSummary {
   concurrentLost: number;
   /** Why the workflows that did not complete failed: message and how many, over all rounds. */
   concurrentErrors: Record<string, number>;
+  /** p99 of the concurrent workload started when the next write folds the change log; NaN where none was run. */
+  concurrentWithFoldP99Ms: number;
   /** Peak resident memory of the process that ran this contender at this size. */
   maxRssBytes: number;
   /** Bytes in the folder once filled. */
@@ -43,6 +45,8 @@ export interface SizeSummary {
 export function summarize(rounds: readonly RoundSamples[], concurrency: number, maxRssBytes: number): ContenderSummary {
   const workflowMs = rounds.flatMap((r) => r.workflowMs);
   const concurrent = rounds.flatMap((r) => (r.concurrent ? [r.concurrent] : []));
+  // Every concurrent burst counts for "nothing lost", the one with a fold in it too.
+  const bursts = rounds.flatMap((r) => [r.concurrent, r.concurrentWithFold].flatMap((c) => (c ? [c] : [])));
   const sum = (counts: Record<string, number>[]) => {
     const total: Record<string, number> = {};
     for (const [message, count] of counts.flatMap((c) => Object.entries(c))) total[message] = (total[message] ?? 0) + count;
@@ -61,10 +65,11 @@ export function summarize(rounds: readonly RoundSamples[], concurrency: number, 
     concurrentRounds: concurrent.length,
     concurrentPerSecond: median(concurrent.map((c) => (c.completed * 1000) / c.wallMs)),
     concurrentP99Ms: percentile(concurrent.flatMap((c) => c.latencyMs), 99),
-    concurrentStarted: concurrent.length * concurrency,
-    concurrentCompleted: concurrent.reduce((sum, c) => sum + c.completed, 0),
-    concurrentLost: concurrent.reduce((sum, c) => sum + c.lost, 0),
-    concurrentErrors: sum(concurrent.map((c) => c.errors)),
+    concurrentStarted: bursts.length * concurrency,
+    concurrentCompleted: bursts.reduce((sum, c) => sum + c.completed, 0),
+    concurrentLost: bursts.reduce((sum, c) => sum + c.lost, 0),
+    concurrentErrors: sum(bursts.map((c) => c.errors)),
+    concurrentWithFoldP99Ms: percentile(rounds.flatMap((r) => r.concurrentWithFold?.latencyMs ?? []), 99),
     maxRssBytes,
     filledBytes: median(rounds.map((r) => r.filledBytes)),
   };

@@ -39,6 +39,8 @@ export interface RoundSamples {
     /** Of the completed workflows, how many agents were not found stored afterwards. */
     lost: number;
   };
+  /** The same concurrent workload started when the store's next write folds its change log (stores that have one). */
+  concurrentWithFold?: RoundSamples['concurrent'];
   /** Bytes on disk in the folder after the fill. */
   filledBytes: number;
 }
@@ -68,9 +70,16 @@ export async function runRound(contender: Contender, dir: string, plan: RoundPla
   const updateMs = await repeat('update', plan.ops, (i) => contender.updatePersonality(targetOf(i), { humor: (plan.round * 31 + i) % 101 }));
   const workflowMs = await repeat('workflow', plan.workflows, (i) => contender.createAgentWithDependencies(agentRequest(`s${plan.round}-${i}`, i)));
 
-  const concurrent = plan.concurrency > 0 ? await runConcurrently(contender, plan) : undefined;
+  let concurrent: RoundSamples['concurrent'];
+  let concurrentWithFold: RoundSamples['concurrent'];
+  if (plan.concurrency > 0) {
+    // A store that folds a log runs the burst twice: once where no fold falls in it, once where its first write folds.
+    const folds = (await contender.prepareFold?.(false)) === true;
+    concurrent = await runConcurrently(contender, plan, 'm');
+    if (folds && (await contender.prepareFold?.(true))) concurrentWithFold = await runConcurrently(contender, plan, 'f');
+  }
   await contender.close();
-  return { openMs, listed, createMs, updateMs, workflowMs, failures, ...(concurrent && { concurrent }), filledBytes };
+  return { openMs, listed, createMs, updateMs, workflowMs, failures, ...(concurrent && { concurrent }), ...(concurrentWithFold && { concurrentWithFold }), filledBytes };
 }
 
 /** Counts one more of `message`, with workflow ids left out so alike failures add up. */
@@ -93,8 +102,8 @@ async function repeatTimed(count: number, budgetMs: number, work: (i: number) =>
   return samples;
 }
 
-async function runConcurrently(contender: Contender, plan: RoundPlan): Promise<NonNullable<RoundSamples['concurrent']>> {
-  const requests = Array.from({ length: plan.concurrency }, (_, i) => agentRequest(`m${plan.round}-${i}`, i));
+async function runConcurrently(contender: Contender, plan: RoundPlan, tag: string): Promise<NonNullable<RoundSamples['concurrent']>> {
+  const requests = Array.from({ length: plan.concurrency }, (_, i) => agentRequest(`${tag}${plan.round}-${i}`, i));
   const start = performance.now();
   const outcomes = await Promise.allSettled(
     requests.map(async (request) => {

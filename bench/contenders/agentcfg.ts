@@ -1,3 +1,5 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
 import { createConfigurationService, createContainer, IConfigurationService, IFileService, type Personality } from '../../dist/index';
 import type { Contender, TraitPatch } from '../contender';
 import type { AgentRequest } from '../records';
@@ -42,6 +44,28 @@ export class AgentcfgContender implements Contender {
 
   async agentIds(): Promise<Set<string>> {
     return new Set((await this.opened().getAllAgents()).map((agent) => agent.id));
+  }
+
+  /**
+   * The personalities' change log folds after 64 changes (the next write replaces the file and empties the log):
+   * `due` brings it to 64 lines, not due to 0, by updating one personality. False when the file is small enough to
+   * be replaced on every change (no log at this size).
+   */
+  async prepareFold(due: boolean): Promise<boolean> {
+    const folds = 64;
+    const file = join(this.dir, 'config', 'personalities.json');
+    if ((await fsp.stat(file)).size < 256 * 1024) return false;
+    const lines = await this.changeLogLines();
+    const updates = due ? folds - lines : folds + 1 - lines;
+    for (let i = 0; i < updates; i++) await this.opened().updatePersonality('p-0', { humor: i % 101 });
+    const now = await this.changeLogLines();
+    if (now !== (due ? folds : 0)) throw new Error(`the change log has ${now} lines, not ${due ? folds : 0}: its folding is not what the bench expects`);
+    return true;
+  }
+
+  private async changeLogLines(): Promise<number> {
+    const text = await fsp.readFile(join(this.dir, 'config', 'personalities.changes.jsonl'), 'utf8').catch(() => '');
+    return text.split('\n').filter((line) => line !== '').length;
   }
 
   async close(): Promise<void> {
