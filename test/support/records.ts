@@ -15,6 +15,16 @@ export function validRecords(): ValidRecords {
   return loadFixture<ValidRecords>('records/valid-records.json');
 }
 
+/** A personality, a role and an agent built from them, with ids (and names) of their own: a createAgentWithDependencies request. */
+export function agentWithDependencies(prefix: string): ValidRecords {
+  const { personality, role, agent } = validRecords();
+  return {
+    personality: { ...personality, id: `${prefix}-p` },
+    role: { ...role, id: `${prefix}-r`, name: `Role ${prefix}` },
+    agent: { ...agent, id: `${prefix}-a`, personalityId: `${prefix}-p`, roleId: `${prefix}-r` },
+  };
+}
+
 /** Sets a value at a dotted path, creating plain objects on the way. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');

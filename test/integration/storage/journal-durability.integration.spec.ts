@@ -5,7 +5,7 @@ import { IFileSystem } from '../../../src/storage/file-system';
 import { parseJournal } from '../../../src/workflow/journal-entry';
 import { FAST_RESILIENCE, SERVICE_TOKENS } from '../../support/coordination';
 import { recordingFileSystem, type FileSystemCall } from '../../support/file-system-calls';
-import { validRecords } from '../../support/records';
+import { agentWithDependencies } from '../../support/records';
 import { misbehave } from '../../support/service-fakes';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 
@@ -28,15 +28,6 @@ function collectionReplaces(calls: readonly FileSystemCall[]): number[] {
   return calls.flatMap((c, index) => (c.call === 'rename' && COLLECTIONS.has(c.file) ? [index] : []));
 }
 
-function threeRecords(prefix: string) {
-  const { personality, role, agent } = validRecords();
-  return {
-    personality: { ...personality, id: `${prefix}-p` },
-    role: { ...role, id: `${prefix}-r`, name: `Role ${prefix}` },
-    agent: { ...agent, id: `${prefix}-a`, personalityId: `${prefix}-p`, roleId: `${prefix}-r` },
-  };
-}
-
 describe('Feature: a workflow journal is durable before each change it leads to, at one fdatasync per change', function () {
   let env: TestContainer;
   let recording: ReturnType<typeof recordingFileSystem>;
@@ -50,7 +41,7 @@ describe('Feature: a workflow journal is durable before each change it leads to,
   afterEach(() => env.dispose());
 
   it('create-agent: nine entries, four fdatasyncs, each before the collection the next step replaces and before the run returns', async function () {
-    const { workflow: run } = await env.configuration.createAgentWithDependencies(threeRecords('durable'));
+    const { workflow: run } = await env.configuration.createAgentWithDependencies(agentWithDependencies('durable'));
     expect(run.status).to.equal('COMPLETED');
 
     const calls = recording.calls;
@@ -78,7 +69,7 @@ describe('Feature: a workflow journal is durable before each change it leads to,
     recording.calls.splice(0);
 
     const agentsBefore = await env.configuration.getAllAgents();
-    await expect(faked.configuration.createAgentWithDependencies(threeRecords('undone'))).to.be.rejectedWith(/COMPENSATED/);
+    await expect(faked.configuration.createAgentWithDependencies(agentWithDependencies('undone'))).to.be.rejectedWith(/COMPENSATED/);
 
     const calls = recording.calls;
     const replaces = collectionReplaces(calls);

@@ -8,7 +8,7 @@ import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import { IRoleService } from '../../../src/services/role/role-service';
 import { WriteLock } from '../../../src/storage/write-lock';
 import { hashConfigFiles } from '../../support/disk';
-import { validRecords } from '../../support/records';
+import { agentWithDependencies, validRecords } from '../../support/records';
 import { misbehave } from '../../support/service-fakes';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 
@@ -55,15 +55,6 @@ describe('Feature: the cross-process write lock waits, gives up clearly, and rec
     /** Whether another process would find the data folder's lock and the audit log's lock taken now. */
     const locksOnDisk = () => ({ folder: existsSync(join(env.dataDir, 'config.lock')), audit: existsSync(join(env.dataDir, 'logs', 'audit.jsonl.lock')) });
 
-    function threeRecords(prefix: string) {
-      const { personality, role, agent } = validRecords();
-      return {
-        personality: { ...personality, id: `${prefix}-p` },
-        role: { ...role, id: `${prefix}-r`, name: `Role ${prefix}` },
-        agent: { ...agent, id: `${prefix}-a`, personalityId: `${prefix}-p`, roleId: `${prefix}-r` },
-      };
-    }
-
     it('between its steps both locks stay taken, so no other process writes in between; three locks in all instead of one per write and audit append', async function () {
       const seen: ReturnType<typeof locksOnDisk>[] = [];
       const passing = misbehave(env.container.get(IRoleService) as never, 'create', { kind: 'transient', times: 0 }).service;
@@ -71,7 +62,7 @@ describe('Feature: the cross-process write lock waits, gives up clearly, and rec
       const watching = await createTestContainer({ dataDir: env.dataDir, overrides: [[IRoleService, watched]] });
       const acquired = sinon.spy(WriteLock.prototype, 'acquire');
 
-      await watching.configuration.createAgentWithDependencies(threeRecords('kept'));
+      await watching.configuration.createAgentWithDependencies(agentWithDependencies('kept'));
 
       expect(seen, 'locks on disk when the second step is called').to.deep.equal([{ folder: true, audit: true }]);
       expect(acquired.callCount, "the workflow's own, the data folder's and the audit log's").to.equal(3);
