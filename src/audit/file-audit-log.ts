@@ -5,8 +5,7 @@ import { IntegrityError } from '../domain/errors/errors';
 import { ILogger } from '../logging/logger';
 import { StorageOptions } from '../services/file/file-service';
 import { guardIo } from '../storage/io-errors';
-import type { WriteLock } from '../storage/write-lock';
-import { DataFolderLocks } from '../services/file/data-folder-locks';
+import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
 import { verifyAuditChain, type AuditHead, type AuditVerification } from './audit-chain';
 import { auditHash, type AuditEntry, type AuditEvent } from './audit-entry';
 import type { AuditFilter, IAuditLog } from './audit-log';
@@ -51,7 +50,7 @@ function matches(entry: AuditEntry, filter: AuditFilter): boolean {
 /**
  * The audit log as a JSON-lines file with a hash chain, plus `audit.head.json` saying how many entries were
  * written (so lines cut off the end are noticed). Hand-written: the chain and its checks are the product's
- * own logic; its cross-process lock is the data folder's audit lock (DataFolderLocks).
+ * own logic; the lock is the same cross-process lock the data folder uses.
  */
 @injectable()
 export class FileAuditLog implements IAuditLog {
@@ -68,14 +67,13 @@ export class FileAuditLog implements IAuditLog {
     @inject(StorageOptions) storage: StorageOptions,
     @inject(ILogger) private readonly logger: ILogger,
     @inject(IFileSystem) private readonly fs: IFileSystem,
-    @inject(DataFolderLocks) locks: DataFolderLocks,
   ) {
     this.dataDir = storage.dataDir;
     const logs = join(storage.dataDir, 'logs');
     this.path = join(logs, 'audit.jsonl');
     this.headPath = join(logs, 'audit.head.json');
     this.file = new KeptOpenFile(fs, 'a+');
-    this.lock = locks.audit;
+    this.lock = new WriteLock(this.path, { ...DEFAULT_WRITE_LOCK_OPTIONS, guards: 'the audit log', confineTo: storage.dataDir });
   }
 
   /** Holds a workflow transition, stamped now, to be written ahead of this log's next durable append. */

@@ -1,7 +1,6 @@
 import { Mutex } from 'async-mutex';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { UnavailableError } from '../domain/errors/errors';
 import { confine } from './confined-path';
@@ -61,25 +60,16 @@ const lockFileSystem = {
   realpath: viaCallback((path: string) => fs.realpathSync.native(path)),
 };
 
-/** The locks of this process, by lock file and timings (see WriteLock.sharedFor). */
-const sharedLocks = new Map<string, WriteLock>();
-
 /** Defaults suited to a local disk. */
 export const DEFAULT_WRITE_LOCK_OPTIONS: WriteLockOptions = { timeoutMs: 10_000, staleMs: 5_000 };
 
 /**
  * Serialises read-modify-write on a data folder: an in-process mutex (so concurrent calls queue instead of
  * spinning on the lock file) in front of proper-lockfile's cross-process lock, which refreshes itself while
- * held and recovers locks left by a killed process. `keep` holds the cross-process lock across many calls.
+ * held and recovers locks left by a killed process.
  */
 export class WriteLock {
   private readonly mutex = new Mutex();
-  /** Calls in this process that need the cross-process lock now; it is released when the last one ends. */
-  private holders = 0;
-  /** The cross-process lock being taken or held, resolving to its release. */
-  private acquisition: Promise<() => Promise<void>> | undefined;
-  /** The last release, which a new acquisition waits for. */
-  private released: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly lockPath: string,
@@ -87,58 +77,16 @@ export class WriteLock {
     private readonly onCompromised: (error: Error) => void = () => undefined,
   ) {}
 
-  /**
-   * The one lock of this process for `lockPath` with these timings. The lock belongs to the process, not to a
-   * container: two containers of one process writing the same folder (a service of one passed to the other, say)
-   * share its holds and its turn, instead of one waiting for a lock the other keeps for a whole workflow.
-   */
-  static sharedFor(lockPath: string, options: WriteLockOptions, onCompromised?: (error: Error) => void): WriteLock {
-    const key = JSON.stringify([resolve(lockPath), options.timeoutMs, options.staleMs]);
-    let lock = sharedLocks.get(key);
-    if (!lock) sharedLocks.set(key, (lock = new WriteLock(lockPath, options, onCompromised)));
-    return lock;
-  }
-
   /** Runs `work` while holding the lock in this process and across processes. */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    return this.mutex.runExclusive(() => this.keep(work));
-  }
-
-  /**
-   * Runs `work` while this process holds the cross-process lock, without taking the in-process turn: a series
-   * of calls (a workflow's steps) pays for one lock instead of one each, and calls of `run` inside it queue only
-   * for their turn. Keeps that overlap share one acquisition; the lock is released when the last one ends.
-   */
-  async keep<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.hold();
-    try {
-      return await work();
-    } finally {
-      await release();
-    }
-  }
-
-  private async hold(): Promise<() => Promise<void>> {
-    this.holders++;
-    const acquisition = (this.acquisition ??= this.released.then(() => this.acquire()));
-    try {
-      await acquisition;
-    } catch (error) {
-      this.holders--;
-      if (this.acquisition === acquisition) this.acquisition = undefined;
-      throw error;
-    }
-    let done = false;
-    return async () => {
-      if (done) return;
-      done = true;
-      if (--this.holders > 0) return;
-      const held = this.acquisition as Promise<() => Promise<void>>;
-      this.acquisition = undefined;
-      const releasing = held.then((release) => release());
-      this.released = releasing.catch(() => undefined); // a failed release must not stop later acquisitions
-      await releasing;
-    };
+    return this.mutex.runExclusive(async () => {
+      const release = await this.acquire();
+      try {
+        return await work();
+      } finally {
+        await release();
+      }
+    });
   }
 
   /** Takes the lock across processes (not the in-process mutex); returns the release function. */

@@ -10,7 +10,6 @@ import { isCustomStep, WorkflowStatus, type WorkflowDefinition, type WorkflowSte
 import { ILogger } from '../logging/logger';
 import { IServicePolicies } from '../resilience/service-policies';
 import { IAgentService } from '../services/agent/agent-service';
-import { DataFolderLocks } from '../services/file/data-folder-locks';
 import { StorageOptions } from '../services/file/file-service';
 import { IPersonalityService } from '../services/personality/personality-service';
 import { IRoleService } from '../services/role/role-service';
@@ -70,7 +69,6 @@ export class WorkflowEngine implements IWorkflowService {
     @inject(IAccessControl) private readonly access: IAccessControl,
     @inject(IAuditLog) private readonly audit: IAuditLog,
     @inject(IFileSystem) fs: IFileSystem,
-    @inject(DataFolderLocks) private readonly locks: DataFolderLocks,
   ) {
     const services = { personality: personalities, role: roles, agent: agents } as unknown as StepServices;
     this.store = new JournalStore(storage.dataDir, fs);
@@ -90,25 +88,11 @@ export class WorkflowEngine implements IWorkflowService {
     return this.oneAtATime.runExclusive(() => this.execute(planned, context));
   }
 
-  /**
-   * Runs a checked workflow: journal, steps, and compensation when a step fails. A workflow of record steps keeps
-   * the data folder's locks from start to end, so its steps take no lock of their own (one lock instead of one per
-   * write and audit append); custom steps run the caller's code, which may wait for another process writing the
-   * folder, so a workflow with one takes the locks step by step as before.
-   */
-  private async execute(planned: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
+  /** Runs a checked workflow: journal, steps, and compensation when a step fails. */
+  private async execute({ definition, order }: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
     const id = randomUUID();
     await this.store.ensureDir();
     const release = await this.store.lockFor(id, 0).acquire();
-    try {
-      if (planned.order.some(isCustomStep)) return await this.journaled(id, planned, context);
-      return await this.locks.keepAll(() => this.journaled(id, planned, context));
-    } finally {
-      await release();
-    }
-  }
-
-  private async journaled(id: string, { definition, order }: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
     const file = await this.store.create(id);
     const journal = new AuditedJournal(file, this.audit, context, id);
     try {
@@ -131,6 +115,7 @@ export class WorkflowEngine implements IWorkflowService {
       }
     } finally {
       await journal.close();
+      await release();
     }
     // This run wrote the whole journal (it held the workflow's lock throughout): read it back from what it wrote.
     const written = parseJournal(file.writtenText, this.store.pathOf(id));

@@ -1,6 +1,5 @@
 import { ContainerModule } from 'inversify';
 import { IFileService, StorageOptions } from './file-service';
-import { DataFolderLocks } from './data-folder-locks';
 import { JsonFileService } from './json-file-service';
 import { IFileSystem, nodeFileSystem } from '../../storage/file-system';
 
@@ -9,7 +8,6 @@ export function fileModule(options: StorageOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<StorageOptions>(StorageOptions).toConstantValue(options);
     bind<IFileSystem>(IFileSystem).toConstantValue(nodeFileSystem);
-    bind<DataFolderLocks>(DataFolderLocks).toSelf().inSingletonScope();
     bind<IFileService>(IFileService).to(JsonFileService).inSingletonScope();
   });
 }

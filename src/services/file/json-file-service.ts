@@ -16,8 +16,7 @@ import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/dura
 import { IFileSystem } from '../../storage/file-system';
 import { HistoryFile } from '../../storage/history-file';
 import { MAX_FILE_BYTES, readStoredFile, readStoredFileUnless } from '../../storage/stored-file';
-import type { WriteLock } from '../../storage/write-lock';
-import { DataFolderLocks } from './data-folder-locks';
+import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
 import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
 import { IAccessControl } from '../../security/access-control';
 import { deepFreeze } from '../../domain/deep-freeze';
@@ -80,11 +79,18 @@ export class JsonFileService implements IFileService {
     @inject(ILogger) private readonly logger: ILogger,
     @inject(IAccessControl) private readonly access: IAccessControl,
     @inject(IFileSystem) private readonly fs: IFileSystem,
-    @inject(DataFolderLocks) locks: DataFolderLocks,
   ) {
     this.dataDir = resolve(options.dataDir);
     this.configDir = join(this.dataDir, 'config');
-    this.lock = locks.collections;
+    this.lock = new WriteLock(
+      this.configDir,
+      {
+        timeoutMs: options.lockTimeoutMs ?? DEFAULT_WRITE_LOCK_OPTIONS.timeoutMs,
+        staleMs: options.staleLockMs ?? DEFAULT_WRITE_LOCK_OPTIONS.staleMs,
+        confineTo: this.dataDir,
+      },
+      (error) => this.logger.error({ err: error }, 'the data folder lock was compromised'),
+    );
     this.appendAboveBytes = options.appendAboveBytes ?? DEFAULT_APPEND_ABOVE_BYTES;
   }
 
