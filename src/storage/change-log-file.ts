@@ -70,9 +70,9 @@ export class ChangeLogFile {
     await this.fs.rm(await confine(this.dataDir, this.path), { force: true });
   }
 
-  /** Renames the log aside, to keep changes that no longer apply as evidence; returns where it went. */
-  async moveAside(why: string): Promise<string> {
-    const aside = `${this.path}.${why}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  /** Renames the log to `<log>.<label>-<time>`, keeping changes that no longer apply as evidence; returns where it went. */
+  async moveAside(label: string): Promise<string> {
+    const aside = `${this.path}.${label}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await this.fs.rename(await confine(this.dataDir, this.path), await confine(this.dataDir, aside));
     return aside;
   }

@@ -44,7 +44,7 @@ const FOLD_AFTER_CHANGES = 64;
 const FOLD_AFTER_BYTES = 1024 * 1024;
 
 /** What a read under the lock must repair before it can answer: writes, so never on the lock-free path. */
-type Repair = { status: 'hand-edited' | 'corrupt' | 'stale-log'; file: FileRead | null; reason?: string };
+type Repair = { status: 'hand-edited' | 'corrupt' | 'stale-log'; file: FileRead | null };
 
 const EMPTY: CollectionSnapshot = { revision: 0, items: [] };
 
@@ -143,12 +143,13 @@ export class JsonFileService implements IFileService {
   async inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>> {
     const path = this.pathOf(kind);
     const file = await guardIo('read', path, () => this.readFile(path, COLLECTION_SPECS[kind]));
+    const changeLog = this.logOf(kind);
     let log;
     try {
-      log = await guardIo('read', this.logOf(kind).path, () => this.logOf(kind).read());
+      log = await guardIo('read', changeLog.path, () => changeLog.read());
     } catch (error) {
       if (!(error instanceof IntegrityError)) throw error;
-      return { file: this.logOf(kind).path, status: 'corrupt', reason: error.message, items: [] };
+      return { file: changeLog.path, status: 'corrupt', reason: error.message, items: [] };
     }
     if (!file && !log) return { file: path, status: 'missing', items: [] };
     if (file?.decoded.status === 'corrupt') return { file: path, status: 'corrupt', reason: file.decoded.reason, items: [] };
@@ -190,15 +191,17 @@ export class JsonFileService implements IFileService {
     const file = await this.readUnlessCached(kind);
     const log = this.logOf(kind);
     const cached = this.cache.get(kind);
+    let read: Awaited<ReturnType<ChangeLogFile['read']>> | undefined;
     if (file && 'cached' in file && cached) {
       if (sameLog(cached.log, await log.identity())) return { snapshot: cached.snapshot };
-      const read = await log.read();
-      const caughtUp = read && applyChanges(cached.snapshot, read.lines);
-      if (caughtUp) return { snapshot: this.remember(kind, { ...cached, log: read.state, snapshot: caughtUp }) };
+      const grown = (read = await log.read());
+      const caughtUp = grown && applyChanges(cached.snapshot, grown.lines);
+      if (grown && caughtUp) return { snapshot: this.remember(kind, { ...cached, log: grown.state, snapshot: caughtUp }) };
     }
     const whole = file && 'cached' in file ? await this.readFile(this.pathOf(kind), COLLECTION_SPECS[kind]) : file;
     if (whole && whole.decoded.status !== 'ok') return { status: whole.decoded.status, file: whole };
-    const read = await log.read();
+    // The log read to catch up (when it did not continue the cache) serves the whole read too.
+    read ??= await log.read();
     const base = whole?.decoded.status === 'ok' ? whole.decoded.snapshot : EMPTY;
     const snapshot = read ? applyChanges(base, read.lines) : base;
     if (!snapshot) return { status: 'stale-log', file: whole };
