@@ -5,6 +5,7 @@ import { Output, toCliError } from './output';
 import { logInternalError, openConfiguration } from './session';
 import { isAgentcfgError } from '../domain/errors/agentcfg-error';
 import { principalFrom } from './principal';
+import { printable } from '../domain/validation/text-hygiene';
 
 /** What a command's action gets: the output, the IO seam, and the opened configuration. */
 export interface CommandContext {
@@ -47,6 +48,8 @@ export function action<A extends unknown[]>(
     const globals = command.optsWithGlobals<GlobalOptions>();
     const output = new Output(io, globals.json === true);
     let opened: Promise<IConfigurationService> | undefined;
+    /** Set when the command opened the folder to work on it (not just to look): it ends by compacting. */
+    let working: Promise<IConfigurationService> | undefined;
     const open = (initialize: boolean, flags: Pick<GlobalOptions, 'actor' | 'as'> = globals) =>
       openConfiguration(globals.dir, io, { initialize, principal: principalFrom(flags, io) });
     const ctx: CommandContext = {
@@ -54,7 +57,7 @@ export function action<A extends unknown[]>(
       output,
       dir: globals.dir,
       globals,
-      configuration: () => (opened ??= open(true)),
+      configuration: () => (opened ??= working = open(true)),
       configurationAsIs: () => (opened ??= open(false)),
       configurationAsIsFor: (flags) => (opened ??= open(false, flags)),
     };
@@ -64,5 +67,25 @@ export function action<A extends unknown[]>(
       if (!isAgentcfgError(error)) await logInternalError(globals.dir, io, error);
       result.exitCode = output.failure(toCliError(error));
     }
+    if (working) await compactAtExit(working, io);
   };
+}
+
+/**
+ * A command's process ends here, so the change logs of large collections are folded into their JSON files: they
+ * are current between runs, for whoever reads them. The changes are durable in the logs already, so a failure
+ * only warns.
+ */
+async function compactAtExit(opened: Promise<IConfigurationService>, io: CliIO): Promise<void> {
+  let configuration: IConfigurationService;
+  try {
+    configuration = await opened;
+  } catch {
+    return; // the open's error was reported by the command
+  }
+  try {
+    await configuration.compact();
+  } catch (error) {
+    io.stderr(`agentcfg: warning: the change logs were not folded into the JSON files (${printable(toCliError(error).message)}); they still hold every change\n`);
+  }
 }

@@ -67,6 +67,14 @@ describe('Reliability: power-loss simulation', function () {
     expect(report.failures, explain(report.failures)).to.deep.equal([]);
   });
 
+  it('the same, with the logs compacted into their files at the end (as a command does before it exits)', async function () {
+    const compact: WorkloadStep = { label: 'compact', run: (c) => c.compact() };
+    const report = await runPowerCutCampaign([...workload(), compact], { setup: logSetup(), storage: { appendAboveBytes: 0 } });
+    console.log(`      ${figures('power-loss simulation over the change logs, compacted at the end', report)}`);
+    expect(report.operations, 'operations recorded').to.be.greaterThan(20);
+    expect(report.failures, explain(report.failures)).to.deep.equal([]);
+  });
+
   it("harness: with the change logs' fdatasync left out, the simulation finds acknowledged changes lost", async function () {
     const report = await runPowerCutCampaign(workload(), { setup: logSetup(), storage: { appendAboveBytes: 0 }, skipSync: (path) => path.endsWith('.changes.jsonl') });
     console.log(`      ${figures('power-loss simulation over the change logs without their fdatasync (must fail)', report)}`);

@@ -337,6 +337,10 @@ export class ConfigurationService implements IConfigurationService {
     throw new AgentcfgError(cause.code as ErrorCode, message, options);
   }
 
+  async compact(): Promise<RecordKind[]> {
+    return (await this.files.compact?.()) ?? [];
+  }
+
   async summary(): Promise<ConfigurationSummary> {
     const [personalities, roles, agents] = await Promise.all([this.personalities.list(), this.roles.list(), this.agents.list()]);
     const templates = (records: { isTemplate: boolean }[]) => records.filter((r) => r.isTemplate).length;

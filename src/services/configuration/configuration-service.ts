@@ -113,6 +113,12 @@ export interface IConfigurationService {
   resolveAgent(id: string): Promise<ResolvedAgent>;
   /** Counts of records in the data folder. */
   summary(): Promise<ConfigurationSummary>;
+  /**
+   * Folds the change logs of large collections into their JSON files, so the files alone are current: call it
+   * before the process ends (a clean shutdown). Changes no record; the service stays usable. Says which
+   * collections were written.
+   */
+  compact(): Promise<RecordKind[]>;
 
   /** Runs a workflow; the run says COMPLETED, COMPENSATED or FAILED. An invalid definition is refused first. */
   runWorkflow(definition: WorkflowDefinition | unknown): Promise<WorkflowRun>;

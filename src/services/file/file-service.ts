@@ -55,6 +55,12 @@ export interface IFileService {
    * the work with nothing written.
    */
   transaction<T>(work: (tx: FileTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Writes whole again every collection file whose change log holds changes, and removes the log, so the JSON
+   * files alone hold the current records (for a clean shutdown, or for readers of the files). Changes no record;
+   * says which collections it wrote. Optional: a store without change logs has nothing to compact.
+   */
+  compact?(): Promise<RecordKind[]>;
 }
 
 /** Injection token for the file service. */
@@ -70,6 +76,12 @@ export interface StorageOptions {
    * log, `<name>.changes.jsonl`, and is written whole again every 64 changes; 0 logs every change, Infinity none.
    */
   appendAboveBytes?: number;
+  /**
+   * Once no change has been logged for this long (ms; 1,000 unless said), the change logs are compacted into their
+   * files in the background (see IFileService.compact). Infinity: only when compact() is called or 64 changes
+   * have been logged.
+   */
+  compactAfterIdleMs?: number;
 }
 
 /** Injection token for the storage settings. */

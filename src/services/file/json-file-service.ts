@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { IntegrityError, UnavailableError, ValidationError } from '../../domain/errors/errors';
-import type { RecordKind } from '../../domain/record';
+import { RECORD_KINDS, type RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { ILogger } from '../../logging/logger';
 import { guardIo } from '../../storage/io-errors';
@@ -42,6 +42,8 @@ export const DEFAULT_APPEND_ABOVE_BYTES = 256 * 1024;
 /** A change log is folded into its file once it holds this many changes, or this many bytes. */
 const FOLD_AFTER_CHANGES = 64;
 const FOLD_AFTER_BYTES = 1024 * 1024;
+/** Default for StorageOptions.compactAfterIdleMs. */
+export const DEFAULT_COMPACT_AFTER_IDLE_MS = 1000;
 
 /** What a read under the lock must repair before it can answer: writes, so never on the lock-free path. */
 type Repair = { status: 'hand-edited' | 'corrupt' | 'stale-log'; file: FileRead | null };
@@ -73,6 +75,9 @@ export class JsonFileService implements IFileService {
   /** Each collection's record texts, kept between writes (see RecordTextCache). */
   private readonly texts = new Map<RecordKind, RecordTextCache>();
   private readonly appendAboveBytes: number;
+  private readonly compactAfterIdleMs: number;
+  /** The background compaction waiting for the folder to be idle, if a change was logged. */
+  private idleCompaction: NodeJS.Timeout | undefined;
 
   constructor(
     @inject(StorageOptions) options: StorageOptions,
@@ -92,6 +97,7 @@ export class JsonFileService implements IFileService {
       (error) => this.logger.error({ err: error }, 'the data folder lock was compromised'),
     );
     this.appendAboveBytes = options.appendAboveBytes ?? DEFAULT_APPEND_ABOVE_BYTES;
+    this.compactAfterIdleMs = options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS;
   }
 
   async initialize(): Promise<void> {
@@ -138,6 +144,43 @@ export class JsonFileService implements IFileService {
         },
       });
     });
+  }
+
+  async compact(): Promise<RecordKind[]> {
+    clearTimeout(this.idleCompaction);
+    this.idleCompaction = undefined;
+    // Without a log on disk there is nothing to fold, and no lock to take (nor a folder to create, if it is gone).
+    const logged: RecordKind[] = [];
+    for (const kind of RECORD_KINDS) {
+      const log = this.logOf(kind);
+      if (await guardIo('read', log.path, () => log.identity())) logged.push(kind);
+    }
+    if (logged.length === 0) return [];
+    return this.locked(async (tx) => {
+      const compacted: RecordKind[] = [];
+      for (const kind of logged) {
+        const current = await tx.read(kind);
+        // Another process may have folded it meanwhile, or a repair set it aside.
+        if (!this.cache.get(kind)?.log) continue;
+        // At the revision its last logged change gave: compacting changes no record.
+        await guardIo('write', this.pathOf(kind), () => this.writeWhole(kind, current.items, current.revision - 1, true));
+        compacted.push(kind);
+      }
+      if (compacted.length > 0) this.logger.info({ dataDir: this.dataDir, compacted }, 'compacted the change logs into their files');
+      return compacted;
+    });
+  }
+
+  /** Compacts once no change has been logged for compactAfterIdleMs; never keeps the process alive for it. */
+  private compactWhenIdle(): void {
+    if (!Number.isFinite(this.compactAfterIdleMs)) return;
+    clearTimeout(this.idleCompaction);
+    this.idleCompaction = setTimeout(() => {
+      this.idleCompaction = undefined;
+      // The changes are durable in the log already: a failed compaction only leaves the file behind it.
+      this.compact().catch((error: unknown) => this.logger.warn({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'));
+    }, this.compactAfterIdleMs);
+    this.idleCompaction.unref();
   }
 
   async inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>> {
@@ -306,6 +349,7 @@ export class JsonFileService implements IFileService {
     const frozen = { ...line, put: line.put.map(deepFreeze) };
     const state = await this.logOf(kind).append(frozen, cached.log);
     const snapshot = applyChanges(cached.snapshot, [frozen]) as CollectionSnapshot;
+    this.compactWhenIdle();
     return this.remember(kind, { ...cached, log: state, snapshot });
   }
 

@@ -18,8 +18,11 @@ interface PersonalityFile {
   personalities: Personality[];
 }
 
-/** Every change of a collection goes to its change log (the file is "large" from its first byte). */
-const LOG_EVERY_CHANGE = { appendAboveBytes: 0 };
+/**
+ * Every change of a collection goes to its change log (the file is "large" from its first byte), and stays there
+ * until 64 changes fold it: these cases look at the log, so no background compaction may fold it under them.
+ */
+const LOG_EVERY_CHANGE = { appendAboveBytes: 0, compactAfterIdleMs: Infinity };
 
 describe('Feature: a large collection takes its changes as appends to a change log, folded into the file in batches', function () {
   let env: TestContainer;
@@ -181,5 +184,85 @@ describe('Feature: a large collection takes its changes as appends to a change l
       }
       if (step % 10 === 9) expect(await (await elsewhere()).configuration.getAllPersonalities(), `after step ${step}`).to.deep.equal(await env.configuration.getAllPersonalities());
     }
+  });
+});
+
+describe('Feature: the change logs are compacted into the JSON files on a clean shutdown and when the folder is idle', function () {
+  let env: TestContainer;
+  let file: string;
+  let log: string;
+  const ada = validRecords().personality as Personality;
+
+  const readFileJson = async () => JSON.parse(await readFile(file, 'utf8')) as PersonalityFile;
+  const logExists = async () => (await readdir(join(env.dataDir, 'config'))).includes('personalities.changes.jsonl');
+  /** Waits until the log is gone, up to `ms`; says whether it went. */
+  const logGoneWithin = async (ms: number) => {
+    for (const until = Date.now() + ms; Date.now() < until; ) {
+      if (!(await logExists())) return true;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return !(await logExists());
+  };
+
+  async function logging(compactAfterIdleMs: number): Promise<void> {
+    env = await createTestContainer({ appendAboveBytes: 0, compactAfterIdleMs });
+    file = join(env.dataDir, 'config', 'personalities.json');
+    log = join(env.dataDir, 'config', 'personalities.changes.jsonl');
+    await env.configuration.createPersonality(ada);
+  }
+
+  afterEach(() => env.dispose());
+
+  it('compact() writes each logged collection whole at the revision of its last change and removes the log; the file alone then reads the same', async function () {
+    await logging(Infinity);
+    await env.configuration.updatePersonality(ada.id, { humor: 21 });
+    const agent = await env.configuration.createAgent({ ...validRecords().agent, personalityId: ada.id, roleId: 'critic' });
+    await env.configuration.updateAgent(agent.id, { name: 'Renamed in the log' });
+    const lastLogged = JSON.parse(((await readFile(log, 'utf8')).trim().split('\n').at(-1) as string)) as { revision: number };
+    expect((await readFileJson()).personalities.some((p) => p.id === ada.id), 'before: the file lags its log').to.equal(false);
+    const records = await env.configuration.getAllPersonalities();
+
+    expect([...(await env.configuration.compact())].sort()).to.deep.equal(['agent', 'personality']);
+
+    expect(await logExists()).to.equal(false);
+    const written = await readFileJson();
+    expect(written.revision).to.equal(lastLogged.revision);
+    expect(written.checksum).to.equal(checksumOf(written.personalities));
+    expect(written.personalities).to.deep.equal(records);
+    expect(written.personalities.find((p) => p.id === ada.id)?.humor).to.equal(21);
+    const other = await createTestContainer({ dataDir: env.dataDir });
+    expect(await other.configuration.getAllPersonalities()).to.deep.equal(records);
+    expect((await other.configuration.verify()).findings).to.deep.equal([]);
+  });
+
+  it('compact() with nothing logged writes nothing', async function () {
+    await logging(Infinity);
+    await env.configuration.compact();
+    const before = await hashConfigFiles(env.dataDir);
+    const recording = recordingFileSystem();
+    const other = await createTestContainer({ dataDir: env.dataDir, overrides: [[IFileSystem, recording.fs]] });
+    recording.calls.splice(0);
+
+    expect(await other.configuration.compact()).to.deep.equal([]);
+    expect(recording.calls, 'no write, sync or rename').to.deep.equal([]);
+    expect(await hashConfigFiles(env.dataDir)).to.deep.equal(before);
+  });
+
+  it('a folder left idle has its logs compacted in the background; a change logged meanwhile puts it off', async function () {
+    await logging(400);
+    await env.configuration.updatePersonality(ada.id, { humor: 31 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await env.configuration.updatePersonality(ada.id, { humor: 32 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await logExists(), '300 ms after the first change, 150 ms after the second: not idle long enough').to.equal(true);
+
+    expect(await logGoneWithin(3000), 'compacted once idle').to.equal(true);
+    expect((await readFileJson()).personalities.find((p) => p.id === ada.id)?.humor).to.equal(32);
+  });
+
+  it('with compactAfterIdleMs Infinity nothing is compacted in the background', async function () {
+    await logging(Infinity);
+    await env.configuration.updatePersonality(ada.id, { humor: 41 });
+    expect(await logGoneWithin(300)).to.equal(false);
   });
 });

@@ -103,7 +103,9 @@ export async function runPowerCutCampaign(
   workload: readonly WorkloadStep[],
   options: { skipSync?: SyncFilter; setup?: WorkloadStep[]; storage?: Partial<StorageOptions> } = {},
 ): Promise<PowerCutReport> {
-  const storage = options.storage ?? {};
+  // No background compaction: it would add operations to the recording while the cuts are being made. The
+  // workload compacts when it asks to (IConfigurationService.compact).
+  const storage = { compactAfterIdleMs: Infinity, ...options.storage };
   const dataDir = resolve(await makeFastTempDir('agentcfg-power-'));
   const recorder = new RecordingFileSystem(dataDir, options.skipSync);
   const env = await createTestContainer({ ...storage, dataDir, overrides: [[IFileSystem, recorder]] });
@@ -117,7 +119,7 @@ export async function runPowerCutCampaign(
     states.push(await stateOf(env.configuration));
   }
 
-  const ops = recorder.ops;
+  const ops = [...recorder.ops];
   const failures: CutFailure[] = [];
   const model = new DiskModel(image.files, image.dirs);
   const opened = new Map<string, Promise<OpenedStore>>();
