@@ -1,8 +1,6 @@
 import type { FileSystemHandle, IFileSystem } from './file-system';
+import { IdleTask } from './idle-task';
 
-/** Captured when the module loads, so the idle close runs on real time even under a caller's fake clock. */
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
 
 /** Long enough to span one workflow's appends, short enough that an idle process holds no files open. */
 export const DEFAULT_IDLE_CLOSE_MS = 1000;
@@ -23,18 +21,23 @@ interface OpenFile {
 export class KeptOpenFile {
   private current: OpenFile | undefined;
   private inUse = 0;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Closes the file after a moment without use (on real time, never keeping the process alive). */
+  private readonly idleClose: IdleTask;
 
   constructor(
     private readonly fs: IFileSystem,
     private readonly flags: string,
-    private readonly idleCloseMs = DEFAULT_IDLE_CLOSE_MS,
-  ) {}
+    idleCloseMs = DEFAULT_IDLE_CLOSE_MS,
+  ) {
+    this.idleClose = new IdleTask(idleCloseMs, () => {
+      if (this.inUse === 0) void this.close();
+    });
+  }
 
   /** Runs `work` on the file at `path`, opened (and made) if it is not already open. */
   async use<T>(path: string, work: (handle: FileSystemHandle) => Promise<T>): Promise<T> {
     this.inUse++;
-    this.cancelIdleClose();
+    this.idleClose.cancel();
     try {
       const { handle } = await this.openAt(path);
       return await work(handle);
@@ -43,13 +46,13 @@ export class KeptOpenFile {
       throw error;
     } finally {
       this.inUse--;
-      this.scheduleIdleClose();
+      if (this.inUse === 0 && this.current) this.idleClose.restart();
     }
   }
 
   /** Closes the file now (the next use opens it again). */
   async close(): Promise<void> {
-    this.cancelIdleClose();
+    this.idleClose.cancel();
     const open = this.current;
     this.current = undefined;
     await open?.handle.close().catch(() => undefined); // nothing was pending on it
@@ -76,20 +79,5 @@ export class KeptOpenFile {
     } catch {
       return false; // gone: reopen, which makes it again or reports why it cannot
     }
-  }
-
-  private scheduleIdleClose(): void {
-    if (this.inUse > 0 || !this.current) return;
-    this.idleTimer = realSetTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.inUse === 0) void this.close();
-    }, this.idleCloseMs);
-    this.idleTimer.unref();
-  }
-
-  private cancelIdleClose(): void {
-    if (this.idleTimer === undefined) return;
-    realClearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
   }
 }

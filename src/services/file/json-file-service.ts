@@ -15,6 +15,7 @@ import { confine } from '../../storage/confined-path';
 import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
 import { IFileSystem } from '../../storage/file-system';
 import { HistoryFile } from '../../storage/history-file';
+import { IdleTask } from '../../storage/idle-task';
 import { MAX_FILE_BYTES, readStoredFile, readStoredFileUnless } from '../../storage/stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
 import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
@@ -75,9 +76,8 @@ export class JsonFileService implements IFileService {
   /** Each collection's record texts, kept between writes (see RecordTextCache). */
   private readonly texts = new Map<RecordKind, RecordTextCache>();
   private readonly appendAboveBytes: number;
-  private readonly compactAfterIdleMs: number;
-  /** The background compaction waiting for the folder to be idle, if a change was logged. */
-  private idleCompaction: NodeJS.Timeout | undefined;
+  /** Compacts once no change has been logged for compactAfterIdleMs. */
+  private readonly idleCompaction: IdleTask;
 
   constructor(
     @inject(StorageOptions) options: StorageOptions,
@@ -97,7 +97,10 @@ export class JsonFileService implements IFileService {
       (error) => this.logger.error({ err: error }, 'the data folder lock was compromised'),
     );
     this.appendAboveBytes = options.appendAboveBytes ?? DEFAULT_APPEND_ABOVE_BYTES;
-    this.compactAfterIdleMs = options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS;
+    this.idleCompaction = new IdleTask(options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS, () => {
+      // The changes are durable in the log already: a failed compaction only leaves the file behind it.
+      this.compact().catch((error: unknown) => this.logger.warn({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'));
+    });
   }
 
   async initialize(): Promise<void> {
@@ -147,8 +150,7 @@ export class JsonFileService implements IFileService {
   }
 
   async compact(): Promise<RecordKind[]> {
-    clearTimeout(this.idleCompaction);
-    this.idleCompaction = undefined;
+    this.idleCompaction.cancel();
     // Without a log on disk there is nothing to fold, and no lock to take (nor a folder to create, if it is gone).
     const logged: RecordKind[] = [];
     for (const kind of RECORD_KINDS) {
@@ -171,21 +173,9 @@ export class JsonFileService implements IFileService {
     });
   }
 
-  /** Compacts once no change has been logged for compactAfterIdleMs; never keeps the process alive for it. */
-  private compactWhenIdle(): void {
-    if (!Number.isFinite(this.compactAfterIdleMs)) return;
-    clearTimeout(this.idleCompaction);
-    this.idleCompaction = setTimeout(() => {
-      this.idleCompaction = undefined;
-      // The changes are durable in the log already: a failed compaction only leaves the file behind it.
-      this.compact().catch((error: unknown) => this.logger.warn({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'));
-    }, this.compactAfterIdleMs);
-    this.idleCompaction.unref();
-  }
-
   async inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>> {
     const path = this.pathOf(kind);
-    const file = await guardIo('read', path, () => this.readFile(path, COLLECTION_SPECS[kind]));
+    // The log before the file, as in current().
     const changeLog = this.logOf(kind);
     let log;
     try {
@@ -194,6 +184,7 @@ export class JsonFileService implements IFileService {
       if (!(error instanceof IntegrityError)) throw error;
       return { file: changeLog.path, status: 'corrupt', reason: error.message, items: [] };
     }
+    const file = await guardIo('read', path, () => this.readFile(path, COLLECTION_SPECS[kind]));
     if (!file && !log) return { file: path, status: 'missing', items: [] };
     if (file?.decoded.status === 'corrupt') return { file: path, status: 'corrupt', reason: file.decoded.reason, items: [] };
     const base = file?.decoded.snapshot ?? EMPTY;
@@ -229,27 +220,34 @@ export class JsonFileService implements IFileService {
    * The collection as it is on disk now: the file and, when it has one, its change log applied. Serves the cache
    * while neither changed (a stat of each); when only the log grew (another process appended), applies just the
    * lines it does not have. Says what needs repairing when the answer would take a write.
+   *
+   * The log is always read before the file. A fold or compaction in another process replaces the file and then
+   * removes the log, so a file read first could be paired with no log and lose the logged changes; read after the
+   * log, the file can only hold more than the log does, and the lines it already holds are skipped.
    */
   private async current(kind: RecordKind): Promise<{ snapshot: CollectionSnapshot } | Repair> {
-    const file = await this.readUnlessCached(kind);
     const log = this.logOf(kind);
     const cached = this.cache.get(kind);
-    let read: Awaited<ReturnType<ChangeLogFile['read']>> | undefined;
-    if (file && 'cached' in file && cached) {
-      if (sameLog(cached.log, await log.identity())) return { snapshot: cached.snapshot };
-      const grown = (read = await log.read());
-      const caughtUp = grown && applyChanges(cached.snapshot, grown.lines);
-      if (grown && caughtUp) return { snapshot: this.remember(kind, { ...cached, log: grown.state, snapshot: caughtUp }) };
+    if (cached && sameLog(cached.log, await log.identity()) && (await this.unchangedSince(kind, cached))) return { snapshot: cached.snapshot };
+    const read = await log.read();
+    const file = await this.readUnlessCached(kind);
+    if (file && 'cached' in file && cached && read) {
+      const caughtUp = applyChanges(cached.snapshot, read.lines);
+      if (caughtUp) return { snapshot: this.remember(kind, { ...cached, log: read.state, snapshot: caughtUp }) };
     }
     const whole = file && 'cached' in file ? await this.readFile(this.pathOf(kind), COLLECTION_SPECS[kind]) : file;
     if (whole && whole.decoded.status !== 'ok') return { status: whole.decoded.status, file: whole };
-    // The log read to catch up (when it did not continue the cache) serves the whole read too.
-    read ??= await log.read();
     const base = whole?.decoded.status === 'ok' ? whole.decoded.snapshot : EMPTY;
     const snapshot = read ? applyChanges(base, read.lines) : base;
     if (!snapshot) return { status: 'stale-log', file: whole };
     if (!whole && !read) return { snapshot: EMPTY };
     return { snapshot: this.remember(kind, { signature: whole?.signature ?? '', bytes: whole?.bytes ?? 0, log: read?.state ?? null, snapshot }) };
+  }
+
+  /** Whether the collection file is still the one cached: a stat, nothing read. */
+  private async unchangedSince(kind: RecordKind, cached: CacheEntry): Promise<boolean> {
+    const stat = await this.fs.statIfExists(this.pathOf(kind));
+    return stat !== null && signatureOf(stat) === cached.signature;
   }
 
   /**
@@ -349,7 +347,7 @@ export class JsonFileService implements IFileService {
     const frozen = { ...line, put: line.put.map(deepFreeze) };
     const state = await this.logOf(kind).append(frozen, cached.log);
     const snapshot = applyChanges(cached.snapshot, [frozen]) as CollectionSnapshot;
-    this.compactWhenIdle();
+    this.idleCompaction.restart();
     return this.remember(kind, { ...cached, log: state, snapshot });
   }
 

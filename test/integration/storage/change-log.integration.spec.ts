@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { Personality } from '../../../src/domain/personality/personality';
 import { checksumOf } from '../../../src/storage/canonical-json';
+import { createContainer } from '../../../src/di/container';
+import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
 import { IFileService } from '../../../src/services/file/file-service';
-import { IFileSystem } from '../../../src/storage/file-system';
+import { IFileSystem, nodeFileSystem } from '../../../src/storage/file-system';
 import { hashConfigFiles } from '../../support/disk';
 import { recordingFileSystem } from '../../support/file-system-calls';
 import { validRecords } from '../../support/records';
@@ -96,6 +98,30 @@ describe('Feature: a large collection takes its changes as appends to a change l
     await env.configuration.updatePersonality(ada.id, { humor: 12 });
     expect((await reader.configuration.getPersonality(ada.id))?.humor).to.equal(12);
     expect(opened).to.deep.equal(['personalities.changes.jsonl']);
+  });
+
+  it('a read racing a compaction in another process (file replaced, then log removed) still holds every logged change', async function () {
+    await env.configuration.updatePersonality(ada.id, { humor: 18 });
+    let compactFirst = false;
+    const racing: IFileSystem = {
+      ...nodeFileSystem,
+      // The other process compacts just as this one opens the log: the worst moment for a reader.
+      open: async (path, flags, mode) => {
+        if (compactFirst && path === log) {
+          compactFirst = false;
+          expect(await env.configuration.compact()).to.deep.equal(['personality']);
+        }
+        return nodeFileSystem.open(path, flags, mode);
+      },
+    };
+    // Not initialised: its first read of the collection is the one that races.
+    const reader = createContainer({ ...LOG_EVERY_CHANGE, dataDir: env.dataDir });
+    reader.rebind(IFileSystem).toConstantValue(racing);
+    await env.configuration.updatePersonality(ada.id, { humor: 19 });
+    compactFirst = true;
+
+    expect((await reader.get<IConfigurationService>(IConfigurationService).getPersonality(ada.id))?.humor).to.equal(19);
+    expect(compactFirst, 'the compaction ran mid-read').to.equal(false);
   });
 
   it('a torn last line (an append a crash cut short) is left out, and cut off by the next append', async function () {
