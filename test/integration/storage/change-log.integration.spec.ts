@@ -26,22 +26,29 @@ interface PersonalityFile {
  */
 const LOG_EVERY_CHANGE = { appendAboveBytes: 0, compactAfterIdleMs: Infinity };
 
+const ada = validRecords().personality as Personality;
+
+/** A fresh data folder with these storage settings and ada created: the personalities file, its log, the container. */
+async function folderWithAda(storage: { appendAboveBytes: number; compactAfterIdleMs: number }): Promise<{ env: TestContainer; file: string; log: string }> {
+  const env = await createTestContainer(storage);
+  await env.configuration.createPersonality(ada);
+  return { env, file: join(env.dataDir, 'config', 'personalities.json'), log: join(env.dataDir, 'config', 'personalities.changes.jsonl') };
+}
+
+const readPersonalityFile = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as PersonalityFile;
+
 describe('Feature: a large collection takes its changes as appends to a change log, folded into the file in batches', function () {
   let env: TestContainer;
   let file: string;
   let log: string;
-  const ada = validRecords().personality as Personality;
 
-  const readFileJson = async () => JSON.parse(await readFile(file, 'utf8')) as PersonalityFile;
+  const readFileJson = () => readPersonalityFile(file);
   const logLines = async () => (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
   /** A second container on the folder, logging changes too: what another process would read and write. */
   const elsewhere = () => createTestContainer({ ...LOG_EVERY_CHANGE, dataDir: env.dataDir });
 
   beforeEach(async function () {
-    env = await createTestContainer(LOG_EVERY_CHANGE);
-    file = join(env.dataDir, 'config', 'personalities.json');
-    log = join(env.dataDir, 'config', 'personalities.changes.jsonl');
-    await env.configuration.createPersonality(ada);
+    ({ env, file, log } = await folderWithAda(LOG_EVERY_CHANGE));
   });
 
   afterEach(() => env.dispose());
@@ -217,9 +224,8 @@ describe('Feature: the change logs are compacted into the JSON files on a clean 
   let env: TestContainer;
   let file: string;
   let log: string;
-  const ada = validRecords().personality as Personality;
 
-  const readFileJson = async () => JSON.parse(await readFile(file, 'utf8')) as PersonalityFile;
+  const readFileJson = () => readPersonalityFile(file);
   const logExists = async () => (await readdir(join(env.dataDir, 'config'))).includes('personalities.changes.jsonl');
   /** Waits until the log is gone, up to `ms`; says whether it went. */
   const logGoneWithin = async (ms: number) => {
@@ -231,10 +237,7 @@ describe('Feature: the change logs are compacted into the JSON files on a clean 
   };
 
   async function logging(compactAfterIdleMs: number): Promise<void> {
-    env = await createTestContainer({ appendAboveBytes: 0, compactAfterIdleMs });
-    file = join(env.dataDir, 'config', 'personalities.json');
-    log = join(env.dataDir, 'config', 'personalities.changes.jsonl');
-    await env.configuration.createPersonality(ada);
+    ({ env, file, log } = await folderWithAda({ appendAboveBytes: 0, compactAfterIdleMs }));
   }
 
   afterEach(() => env.dispose());
