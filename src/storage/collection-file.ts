@@ -59,7 +59,31 @@ export function decodeCollection(text: string, spec: CollectionSpec): DecodeResu
  * exactly JSON.stringify(file, null, 2). With `texts`, the records' texts kept from earlier writes are reused.
  */
 export function encodeCollection(spec: CollectionSpec, snapshot: CollectionSnapshot, texts = new RecordTextCache()): string {
+  return encodeCollectionWithChecksum(spec, snapshot, texts).text;
+}
+
+/** As encodeCollection, with the checksum the text carries. */
+export function encodeCollectionWithChecksum(spec: CollectionSpec, snapshot: CollectionSnapshot, texts = new RecordTextCache()): { text: string; checksum: string } {
   const { checksum, array } = texts.encode(snapshot.items);
   const header = [`  "schemaVersion": ${JSON.stringify(SCHEMA_VERSION)}`, `  "revision": ${JSON.stringify(snapshot.revision)}`, `  "checksum": ${JSON.stringify(checksum)}`];
-  return `{\n${header.join(',\n')},\n  ${JSON.stringify(spec.itemsKey)}: ${array}\n}\n`;
+  return { text: `{\n${header.join(',\n')},\n  ${JSON.stringify(spec.itemsKey)}: ${array}\n}\n`, checksum };
+}
+
+/**
+ * Decodes a file that still matches the seal agentcfg made when it wrote and checked it (see CollectionSeal): parsed
+ * and its records frozen, not checked and hashed again, which was most of opening a large collection. Anything
+ * unexpected (it does not parse, it carries another checksum than the sealed one) goes to decodeCollection.
+ */
+export function decodeSealedCollection(text: string, spec: CollectionSpec, sealedChecksum: string): DecodeResult {
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    return decodeCollection(text, spec);
+  }
+  const envelope = (typeof file === 'object' && file !== null ? file : {}) as { revision?: unknown; checksum?: unknown } & Record<string, unknown>;
+  const items = envelope[spec.itemsKey];
+  if (envelope.checksum !== sealedChecksum || typeof envelope.revision !== 'number' || !Array.isArray(items)) return decodeCollection(text, spec);
+  for (const item of items as unknown[]) deepFreeze(item);
+  return { status: 'ok', snapshot: { revision: envelope.revision, items } };
 }
