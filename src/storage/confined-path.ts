@@ -40,6 +40,16 @@ function entryAt(path: string): Stats | null {
   }
 }
 
+/** The real path of an entry, or null when it is gone (removed since it was seen). */
+function realPathIfThere(path: string): string | null {
+  try {
+    return realpathSync.native(path);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 /**
  * Where `path` really leads: its real path when it exists; when it does not, the real path of its folder joined
  * with its name, or, for a dangling link (which an append or open would follow and create), where the link points.
@@ -48,9 +58,13 @@ function entryAt(path: string): Stats | null {
  */
 function whereItLeads(path: string, links = 0): string {
   const entry = entryAt(path);
-  if (entry && !entry.isSymbolicLink()) return realpathSync.native(path);
+  if (entry && !entry.isSymbolicLink()) {
+    const real = realPathIfThere(path);
+    if (real !== null) return real;
+    // Removed between the two lookups (another process's lock owner file, say): it is absent now.
+  }
   const folder = dirname(path) === path ? path : whereItLeads(dirname(path), links);
-  if (!entry) return join(folder, basename(path));
+  if (!entry?.isSymbolicLink()) return join(folder, basename(path));
   if (links >= MAX_LINKS) throw Object.assign(new Error(`too many links at ${path}`), { code: 'ELOOP' });
   return whereItLeads(resolve(folder, readlinkSync(path)), links + 1);
 }
