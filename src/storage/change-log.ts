@@ -91,22 +91,31 @@ export function applyChanges(base: CollectionSnapshot, lines: readonly ChangeLin
   for (const line of lines) {
     if (line.revision <= revision) continue;
     if (line.revision !== revision + 1) return null;
-    const deleted = new Set(line.delete);
-    const next = items.filter((record) => !deleted.has(record.id));
-    const at = new Map(next.map((record, index) => [record.id, index]));
-    for (const record of line.put) {
-      const index = at.get(record.id);
-      if (index === undefined) {
-        at.set(record.id, next.length);
-        next.push(record);
-      } else {
-        next[index] = record;
-      }
-    }
-    items = next;
+    items = applyLine(items, line);
     revision = line.revision;
   }
   return { revision, items };
+}
+
+/** Up to this many records put by a line are found by a scan; more, through an index of every id. */
+const SCANNED_PUTS = 8;
+
+/** The records after one line: its deletions dropped, its records put in place of the same id, or at the end. */
+function applyLine(items: readonly { id: string }[], line: ChangeLine): { id: string }[] {
+  const deleted = new Set(line.delete);
+  const next = deleted.size === 0 ? items.slice() : items.filter((record) => !deleted.has(record.id));
+  // A line usually puts one record: a scan of the list finds it without building an index of 10,000 ids.
+  const at = line.put.length <= SCANNED_PUTS ? null : new Map(next.map((record, index) => [record.id, index]));
+  for (const record of line.put as { id: string }[]) {
+    const index = at ? at.get(record.id) : next.findIndex((r) => r.id === record.id);
+    if (index === undefined || index === -1) {
+      at?.set(record.id, next.length);
+      next.push(record);
+    } else {
+      next[index] = record;
+    }
+  }
+  return next;
 }
 
 /**
@@ -115,17 +124,48 @@ export function applyChanges(base: CollectionSnapshot, lines: readonly ChangeLin
  * the (frozen) records they did not change.
  */
 export function changeBetween(before: CollectionSnapshot, after: CollectionSnapshot): ChangeLine | null {
-  const kept = new Set(before.items);
-  const afterIds = new Set((after.items as { id: string }[]).map((r) => r.id));
-  const line: ChangeLine = {
-    revision: after.revision,
-    put: (after.items as { id: string }[]).filter((record) => !kept.has(record)),
-    delete: (before.items as { id: string }[]).filter((record) => !afterIds.has(record.id)).map((record) => record.id),
-  };
-  const replayed = applyChanges(before, [line]);
-  if (!replayed || replayed.items.length !== after.items.length) return null;
-  for (let i = 0; i < after.items.length; i++) {
-    if ((replayed.items[i] as { id: string }).id !== (after.items[i] as { id: string }).id) return null;
+  const b = before.items as readonly { id: string }[];
+  const a = after.items as readonly { id: string }[];
+  return replaysTo(before, a, walkedChange(b, a, after.revision)) ?? replaysTo(before, a, diffedChange(b, a, after.revision));
+}
+
+/**
+ * The change read off both lists walked side by side, as writes usually make them: records kept in place, some
+ * replaced under the same id, some dropped, new ones at the end. Linear, with no index of every record.
+ */
+function walkedChange(b: readonly { id: string }[], a: readonly { id: string }[], revision: number): ChangeLine {
+  const put: { id: string }[] = [];
+  const deleted: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < b.length && j < a.length) {
+    const was = b[i] as { id: string };
+    const now = a[j] as { id: string };
+    if (was !== now && was.id !== now.id) {
+      deleted.push(was.id);
+      i++;
+      continue;
+    }
+    if (was !== now) put.push(now);
+    i++;
+    j++;
   }
+  for (; i < b.length; i++) deleted.push((b[i] as { id: string }).id);
+  for (; j < a.length; j++) put.push(a[j] as { id: string });
+  return { revision, put, delete: deleted };
+}
+
+/** The change by identity: every record of `after` not in `before` put, every id no longer there deleted. */
+function diffedChange(b: readonly { id: string }[], a: readonly { id: string }[], revision: number): ChangeLine {
+  const kept = new Set(b);
+  const afterIds = new Set(a.map((r) => r.id));
+  return { revision, put: a.filter((record) => !kept.has(record)), delete: b.filter((record) => !afterIds.has(record.id)).map((record) => record.id) };
+}
+
+/** The line, if replaying it on `before` gives exactly the records of `after`, in their order; null otherwise. */
+function replaysTo(before: CollectionSnapshot, after: readonly unknown[], line: ChangeLine): ChangeLine | null {
+  const replayed = applyChanges(before, [line]);
+  if (!replayed || replayed.items.length !== after.length) return null;
+  for (let i = 0; i < after.length; i++) if (replayed.items[i] !== after[i]) return null;
   return line;
 }
