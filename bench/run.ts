@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,14 @@ class ContenderProcess {
   }
 }
 
+/**
+ * Writes back every dirty page before a contender's round, so none pays in its fsyncs for what the one before it
+ * left unsynced (lowdb and the fill of the files do not sync; on ext4 a later fsync can wait for them).
+ */
+function flushDisks(): void {
+  spawnSync('sync', { stdio: 'ignore' });
+}
+
 /** Each round runs every contender once, in an order rotated per round, so none always goes first. */
 async function measureSize(size: number, options: BenchOptions, root: string): Promise<{ summary: SizeSummary; samples: Record<ContenderName, RoundSamples[]> }> {
   const workers = CONTENDERS.map((name) => new ContenderProcess(name));
@@ -49,6 +57,7 @@ async function measureSize(size: number, options: BenchOptions, root: string): P
       const order = [...workers.slice(round % workers.length), ...workers.slice(0, round % workers.length)];
       const took: string[] = [];
       for (const worker of order) {
+        flushDisks();
         const start = performance.now();
         const concurrency = round < options.concurrentRounds ? options.concurrency : 0;
         const plan = { size, round, ops: options.ops, workflows: options.workflows, budgetMs: options.budgetMs, concurrency };
