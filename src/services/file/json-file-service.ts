@@ -8,8 +8,8 @@ import { ILogger } from '../../logging/logger';
 import { guardIo } from '../../storage/io-errors';
 import { applyChanges, changeBetween, changeLogPathOf, type ChangeLine } from '../../storage/change-log';
 import { ChangeLogFile, sameLog, type ChangeLogState } from '../../storage/change-log-file';
-import { decodeCollection, decodeSealedCollection, encodeCollectionWithChecksum, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
-import { decodeSeal, encodeSeal, sealHolds, sealOf, type CollectionSeal } from '../../storage/collection-seal';
+import { encodeCollectionWithChecksum, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
+import { SealedFiles } from '../../storage/sealed-files';
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
 import { RecordTextCache } from '../../storage/record-texts';
 import { confine } from '../../storage/confined-path';
@@ -17,7 +17,7 @@ import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/dura
 import { IFileSystem } from '../../storage/file-system';
 import { HistoryFile } from '../../storage/history-file';
 import { IdleTask } from '../../storage/idle-task';
-import { MAX_FILE_BYTES, readStoredFile, readStoredFileUnless, type StoredText } from '../../storage/stored-file';
+import { MAX_FILE_BYTES, readStoredFile, readStoredFileUnless } from '../../storage/stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../../storage/write-lock';
 import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
 import { IAccessControl } from '../../security/access-control';
@@ -74,8 +74,8 @@ export class JsonFileService implements IFileService {
   private readonly configDir: string;
   private readonly lock: WriteLock;
   private readonly cache = new Map<RecordKind, CacheEntry>();
-  /** Records known to pass their collection's schema: read through a full check or a seal, or checked when written. */
-  private readonly checked = new WeakSet<object>();
+  /** Large files decoded without checking every record again, and sealed when written (see SealedFiles). */
+  private readonly seals: SealedFiles;
   /** Each collection's record texts, kept between writes (see RecordTextCache). */
   private readonly texts = new Map<RecordKind, RecordTextCache>();
   private readonly appendAboveBytes: number;
@@ -100,6 +100,7 @@ export class JsonFileService implements IFileService {
       (error) => this.logger.error({ err: error }, 'the data folder lock was compromised'),
     );
     this.appendAboveBytes = options.appendAboveBytes ?? DEFAULT_APPEND_ABOVE_BYTES;
+    this.seals = new SealedFiles(this.fs, this.dataDir, this.appendAboveBytes, this.logger);
     this.idleCompaction = new IdleTask(options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS, () => {
       // The changes are durable in the log already: a failed compaction only leaves the file behind it.
       this.compact().catch((error: unknown) => this.logger.warn({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'));
@@ -260,62 +261,7 @@ export class JsonFileService implements IFileService {
    */
   private async readFile(path: string, spec: CollectionSpec, trustSeal = true): Promise<FileRead | null> {
     const file = await readStoredFile(this.fs, this.dataDir, path);
-    return file && { signature: signatureOf(file.stat), bytes: file.stat.size, decoded: await this.decode(path, file, spec, trustSeal) };
-  }
-
-  /**
-   * Decodes a collection file's text: without checking and hashing every record again when it is a large file that
-   * still matches the seal made when it was written (see CollectionSeal), in full otherwise. The records of a good
-   * decode are known to pass the schema from then on.
-   */
-  private async decode(path: string, file: StoredText, spec: CollectionSpec, trustSeal: boolean): Promise<DecodeResult> {
-    const seal = trustSeal && file.stat.size >= this.appendAboveBytes ? await this.readSeal(path) : null;
-    const decoded = seal && sealHolds(seal, file.stat, spec) ? decodeSealedCollection(file.text, spec, seal.checksum) : decodeCollection(file.text, spec);
-    if (decoded.status !== 'corrupt') for (const item of decoded.snapshot.items) this.checked.add(item as object);
-    return decoded;
-  }
-
-  private sealPathOf(path: string): string {
-    return `${path}.seal`;
-  }
-
-  private async readSeal(path: string): Promise<CollectionSeal | null> {
-    try {
-      return decodeSeal(await this.fs.readFile(await confine(this.dataDir, this.sealPathOf(path)), 'utf8'));
-    } catch {
-      return null; // absent, unreadable or leading out of the folder: the file is checked in full
-    }
-  }
-
-  /**
-   * Seals a large file just written when every record in it is known to pass the schema (and ids are unique), so
-   * the next open need not check them again. Not synced: a seal lost or left stale only costs a full check.
-   */
-  private async seal(path: string, stat: Stats, checksum: string, spec: CollectionSpec, items: readonly unknown[]): Promise<void> {
-    if (stat.size < this.appendAboveBytes || !this.allChecked(spec, items)) return;
-    const seal = sealOf(stat, checksum, spec);
-    if (!seal) return;
-    try {
-      await this.fs.overwrite(await confine(this.dataDir, this.sealPathOf(path)), encodeSeal(seal));
-    } catch (error) {
-      this.logger.warn({ err: error, file: path }, 'could not seal the collection file; the next open checks it in full');
-    }
-  }
-
-  /** Whether every record passes the schema (checking those not known to) and no id repeats. */
-  private allChecked(spec: CollectionSpec, items: readonly unknown[]): boolean {
-    const ids = new Set<string>();
-    for (const item of items) {
-      if (typeof item !== 'object' || item === null) return false;
-      if (!this.checked.has(item)) {
-        if (!spec.schema.safeParse(item).success) return false;
-        this.checked.add(item);
-      }
-      const { id } = item as { id: string };
-      if (ids.has(id)) return false;
-      ids.add(id);
-    }
-    return true;
+    return file && { signature: signatureOf(file.stat), bytes: file.stat.size, decoded: await this.seals.decode(path, file, spec, trustSeal) };
   }
 
   /** As readFile, but a file whose signature is the cached one is neither read nor decoded: the cache is returned. */
@@ -324,7 +270,7 @@ export class JsonFileService implements IFileService {
     const file = await readStoredFileUnless(this.fs, this.dataDir, this.pathOf(kind), (stat) => cached?.signature === signatureOf(stat));
     if (!file) return null;
     if ('unchanged' in file) return { cached: (cached as CacheEntry).snapshot };
-    return { signature: signatureOf(file.stat), bytes: file.stat.size, decoded: await this.decode(this.pathOf(kind), file, COLLECTION_SPECS[kind], true) };
+    return { signature: signatureOf(file.stat), bytes: file.stat.size, decoded: await this.seals.decode(this.pathOf(kind), file, COLLECTION_SPECS[kind], true) };
   }
 
   private async readLocked<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
@@ -425,7 +371,7 @@ export class JsonFileService implements IFileService {
     const backup = rotateBackup ? await confine(this.dataDir, `${path}.bak`) : undefined;
     await writeFileDurably(this.fs, await confine(this.dataDir, path), text, backup);
     const stat = await this.fs.stat(path);
-    await this.seal(path, stat, checksum, COLLECTION_SPECS[kind], snapshot.items);
+    await this.seals.sealWritten(path, stat, checksum, COLLECTION_SPECS[kind], snapshot.items);
     const log = this.logOf(kind);
     if (this.cache.get(kind)?.log || (await log.identity())) await log.remove();
     this.remember(kind, { signature: signatureOf(stat), bytes: stat.size, log: null, snapshot });
