@@ -92,11 +92,11 @@ export function judgeGoals(sizes: readonly SizeSummary[]): GoalResult[] {
   );
 
   const withLog = sizes.filter((s) => Number.isFinite(s.contenders.agentcfg.concurrentWithFoldP99Ms));
-  const fold = `a change-log fold during the concurrent workflows adds at most ${FOLD_P99_FACTOR}x to their p99`;
+  const fold = `a compaction (the change log folded in the background) during the concurrent workflows adds at most ${FOLD_P99_FACTOR}x to their p99`;
   if (withLog.length > 0) {
     const checks = withLog.map(({ size, contenders: { agentcfg: c } }): [boolean, string] => [
       c.concurrentWithFoldP99Ms <= FOLD_P99_FACTOR * c.concurrentP99Ms,
-      `${n(size)}: ${ms(c.concurrentWithFoldP99Ms)} with a fold vs ${ms(c.concurrentP99Ms)} without (${(c.concurrentWithFoldP99Ms / c.concurrentP99Ms).toFixed(2)}x)`,
+      `${n(size)}: ${ms(c.concurrentWithFoldP99Ms)} with a compaction vs ${ms(c.concurrentP99Ms)} without (${(c.concurrentWithFoldP99Ms / c.concurrentP99Ms).toFixed(2)}x)`,
     ]);
     const without = sizes.filter((s) => !withLog.includes(s)).map((s) => n(s.size));
     const note = without.length ? `; no change log at ${without.join(', ')} (every change replaces the file)` : '';

@@ -23,7 +23,7 @@ function rows(concurrency: number): Row[] {
     // Throughput: here a ratio below 1 means agentcfg is slower.
     { label: `${concurrency} concurrent, workflows/s (more is better)`, value: (s) => s.concurrentPerSecond, format: (v) => v.toFixed(v < 1 ? 2 : v < 100 ? 1 : 0) },
     { label: `${concurrency} concurrent, p99 ms`, value: (s) => s.concurrentP99Ms, format: ms },
-    { label: `${concurrency} concurrent, a log fold in it, p99 ms`, value: (s) => s.concurrentWithFoldP99Ms, format: ms },
+    { label: `${concurrency} concurrent, a compaction in it, p99 ms`, value: (s) => s.concurrentWithFoldP99Ms, format: ms },
     { label: 'peak RSS, MiB', value: (s) => s.maxRssBytes, format: (v) => (v / 2 ** 20).toFixed(0) },
   ];
 }
@@ -101,6 +101,7 @@ export const LEGEND = [
   'raw: the physical floor, a durable replace (temp, fsync, rename, fsync folder) of collection files of the same bytes as',
   '  agentcfg\'s, records kept pre-encoded; create-agent replaces the three files; cold open = readFile + JSON.parse.',
   'Concurrent: all workflows started at once in one process (baselines that cannot overlap writes run them in turn); the p99',
-  '  is of the ones that completed, timed from the common start. agentcfg runs it where no fold of its change log falls in it,',
-  '  and again (where it keeps a log) when its first write folds the log into the file; "stored" counts both runs.',
+  '  is of the ones that completed, timed from the common start. agentcfg runs it where no compaction falls in it, and again',
+  '  (where it keeps a log) when its first write finds the log due and starts a compaction beside the workflows; "stored"',
+  '  counts both runs.',
 ].join('\n');

@@ -47,19 +47,20 @@ export class AgentcfgContender implements Contender {
   }
 
   /**
-   * The personalities' change log folds after 64 changes (the next write replaces the file and empties the log):
-   * `due` brings it to 64 lines, not due to 0, by updating one personality. False when the file is small enough to
-   * be replaced on every change (no log at this size).
+   * The personalities' change log is due to be folded at 64 changes (the write that finds it so starts a
+   * compaction in the background and goes on appending): both cases start from a compacted folder (an empty
+   * log); `due` then brings the log to 64 lines by updating one personality. False when the file is small enough
+   * to be replaced on every change (no log at this size).
    */
   async prepareFold(due: boolean): Promise<boolean> {
     const folds = 64;
     const file = join(this.dir, 'config', 'personalities.json');
     if ((await fsp.stat(file)).size < 256 * 1024) return false;
-    const lines = await this.changeLogLines();
-    const updates = due ? folds - lines : folds + 1 - lines;
+    await this.opened().compact();
+    const updates = due ? folds : 0;
     for (let i = 0; i < updates; i++) await this.opened().updatePersonality('p-0', { humor: i % 101 });
     const now = await this.changeLogLines();
-    if (now !== (due ? folds : 0)) throw new Error(`the change log has ${now} lines, not ${due ? folds : 0}: its folding is not what the bench expects`);
+    if (now !== updates) throw new Error(`the change log has ${now} lines, not ${updates}: its folding is not what the bench expects`);
     return true;
   }
 

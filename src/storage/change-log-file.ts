@@ -3,6 +3,7 @@ import { encodeChangeLine, parseChangeLog, type ChangeLine } from './change-log'
 import type { CollectionSpec } from './collection-specs';
 import { confine } from './confined-path';
 import type { IFileSystem } from './file-system';
+import { writeFileDurably } from './durable-write';
 import { readStoredFile } from './stored-file';
 
 /** A change log as last seen: which file (inode), how long, how much of it is whole lines, how many. */
@@ -68,6 +69,23 @@ export class ChangeLogFile {
   /** Removes the log once the file holds its changes (no sync: a log that survives a cut holds only older revisions). */
   async remove(): Promise<void> {
     await this.fs.rm(await confine(this.dataDir, this.path), { force: true });
+  }
+
+  /**
+   * Keeps only the lines after `revision` (the file now holds the rest): the log replaced durably by those lines,
+   * or removed when there are none. Returns the state of what is left, null for nothing.
+   */
+  async keepAfter(revision: number): Promise<ChangeLogState | null> {
+    const read = await this.read();
+    const tail = read?.lines.filter((line) => line.revision > revision) ?? [];
+    if (tail.length === 0) {
+      await this.remove();
+      return null;
+    }
+    const path = await confine(this.dataDir, this.path);
+    await writeFileDurably(this.fs, path, tail.map(encodeChangeLine).join(''));
+    const stat = await this.fs.stat(path);
+    return { ino: stat.ino, size: stat.size, goodBytes: stat.size, lines: tail.length };
   }
 
   /** Renames the log to `<log>.<label>-<time>`, keeping changes that no longer apply as evidence; returns where it went. */

@@ -12,12 +12,26 @@ export function isTempFileName(name: string): boolean {
   return /^\..+\.tmp-\d+-[0-9a-f]{8}$/.test(name);
 }
 
+/** New bytes for `target` in a synced temp file beside it, not yet in its place (see commitStaged). */
+export interface StagedFile {
+  target: string;
+  temp: string;
+}
+
 /**
  * Replaces `target` so that a crash or power cut at any moment leaves either the old or the new bytes: write a
  * temp file in the same folder, fsync it, rename it over the target, fsync the folder. With `backupPath`, the
  * previous file becomes the backup, rotated only once the new bytes are safely on disk.
  */
 export async function writeFileDurably(fs: IFileSystem, target: string, data: string, backupPath?: string): Promise<void> {
+  await commitStaged(fs, await stageDurably(fs, target, data), backupPath);
+}
+
+/**
+ * The first half of writeFileDurably: the bytes written to a temp file and fsync'd. Nothing anyone reads has
+ * changed yet, so the slow half of a replace can run without holding the lock that commitStaged needs.
+ */
+export async function stageDurably(fs: IFileSystem, target: string, data: string): Promise<StagedFile> {
   const temp = tempPathFor(target);
   try {
     const handle = await fs.open(temp, 'wx', 0o644);
@@ -27,13 +41,28 @@ export async function writeFileDurably(fs: IFileSystem, target: string, data: st
     } finally {
       await handle.close();
     }
-    if (backupPath) await rotateBackup(fs, target, backupPath);
-    await fs.rename(temp, target);
-    await fs.syncFolder(dirname(target));
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
+  return { target, temp };
+}
+
+/** The second half of writeFileDurably: the staged bytes put in place (the backup rotated first) and the folder synced. */
+export async function commitStaged(fs: IFileSystem, staged: StagedFile, backupPath?: string): Promise<void> {
+  try {
+    if (backupPath) await rotateBackup(fs, staged.target, backupPath);
+    await fs.rename(staged.temp, staged.target);
+    await fs.syncFolder(dirname(staged.target));
+  } catch (error) {
+    await discardStaged(fs, staged);
+    throw error;
+  }
+}
+
+/** Removes staged bytes that will not be put in place (a no-op once they were). */
+export async function discardStaged(fs: IFileSystem, staged: StagedFile): Promise<void> {
+  await fs.rm(staged.temp, { force: true });
 }
 
 /** Gives `source`'s bytes a second name without copying (a hard link), copying only where links are unsupported. */

@@ -75,6 +75,20 @@ describe('Reliability: power-loss simulation', function () {
     expect(report.failures, explain(report.failures)).to.deep.equal([]);
   });
 
+  it('the same, with changes made while a compaction writes the files (they stay in the log, cut to what the file does not hold)', async function () {
+    let compaction: Promise<unknown> = Promise.resolve();
+    const compactWhileUpdating: WorkloadStep[] = [
+      // Not awaited: the updates below queue for the lock behind the compaction's first look, and run while it writes.
+      { label: 'start-compaction', run: async (c) => void (compaction = c.compact()) },
+      ...Array.from({ length: 3 }, (_, i): WorkloadStep => ({ label: `update-while-compacting-${i}`, run: (c) => c.updatePersonality('seed-p', { humor: 50 + i }) })),
+      { label: 'compaction-done', run: () => compaction },
+    ];
+    const report = await runPowerCutCampaign([...workload(), ...compactWhileUpdating], { setup: logSetup(), storage: { appendAboveBytes: 0 } });
+    console.log(`      ${figures('power-loss simulation over the change logs, compacted while changes are written', report)}`);
+    expect(report.renamedTo, 'the compaction put its file in place and kept the changes made meanwhile in a new log').to.include.members(['config/personalities.json', 'config/personalities.changes.jsonl']);
+    expect(report.failures, explain(report.failures)).to.deep.equal([]);
+  });
+
   it("harness: with the change logs' fdatasync left out, the simulation finds acknowledged changes lost", async function () {
     const report = await runPowerCutCampaign(workload(), { setup: logSetup(), storage: { appendAboveBytes: 0 }, skipSync: (path) => path.endsWith('.changes.jsonl') });
     console.log(`      ${figures('power-loss simulation over the change logs without their fdatasync (must fail)', report)}`);

@@ -13,7 +13,7 @@ import { SealedFiles } from '../../storage/sealed-files';
 import { COLLECTION_SPECS, type CollectionSpec } from '../../storage/collection-specs';
 import { RecordTextCache } from '../../storage/record-texts';
 import { confine } from '../../storage/confined-path';
-import { isTempFileName, linkOrCopy, writeFileDurably } from '../../storage/durable-write';
+import { commitStaged, discardStaged, isTempFileName, linkOrCopy, stageDurably, type StagedFile, writeFileDurably } from '../../storage/durable-write';
 import { IFileSystem } from '../../storage/file-system';
 import { HistoryFile } from '../../storage/history-file';
 import { IdleTask } from '../../storage/idle-task';
@@ -31,6 +31,14 @@ interface FileRead {
   decoded: DecodeResult;
 }
 
+/** What a compaction writes for one collection, and the file and log it was read from (see compact). */
+interface CompactionPlan {
+  kind: RecordKind;
+  snapshot: CollectionSnapshot;
+  signature: string;
+  logIno: number;
+}
+
 interface CacheEntry {
   signature: string;
   bytes: number;
@@ -41,9 +49,14 @@ interface CacheEntry {
 
 /** Default for StorageOptions.appendAboveBytes. */
 export const DEFAULT_APPEND_ABOVE_BYTES = 256 * 1024;
-/** A change log is folded into its file once it holds this many changes, or this many bytes. */
+/** A change log is folded into its file once it holds this many changes, or this many bytes (see writeLocked). */
 const FOLD_AFTER_CHANGES = 64;
 const FOLD_AFTER_BYTES = 1024 * 1024;
+/**
+ * How far past those a log may grow while a compaction folds it in the background; beyond, a write folds it
+ * itself (a compaction that cannot keep up, or keeps failing, must not let the log grow without end).
+ */
+const BACKGROUND_FOLD_SLACK = 4;
 /** Default for StorageOptions.compactAfterIdleMs. */
 export const DEFAULT_COMPACT_AFTER_IDLE_MS = 1000;
 
@@ -81,6 +94,12 @@ export class JsonFileService implements IFileService {
   private readonly appendAboveBytes: number;
   /** Compacts once no change has been logged for compactAfterIdleMs. */
   private readonly idleCompaction: IdleTask;
+  /** Whether logs are compacted in the background (compactAfterIdleMs finite), and so folded there too. */
+  private readonly foldsInBackground: boolean;
+  /** The last compaction asked for: the next one starts after it. */
+  private compaction: Promise<unknown> = Promise.resolve();
+  /** Set while a compaction started by this service (idle, or a log due to be folded) is running. */
+  private compactingInBackground = false;
 
   constructor(
     @inject(StorageOptions) options: StorageOptions,
@@ -101,10 +120,9 @@ export class JsonFileService implements IFileService {
     );
     this.appendAboveBytes = options.appendAboveBytes ?? DEFAULT_APPEND_ABOVE_BYTES;
     this.seals = new SealedFiles(this.fs, this.dataDir, this.appendAboveBytes, this.logger);
-    this.idleCompaction = new IdleTask(options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS, () => {
-      // The changes are durable in the log already: a failed compaction only leaves the file behind it.
-      this.compact().catch((error: unknown) => this.logger.warn({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'));
-    });
+    const compactAfterIdleMs = options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS;
+    this.idleCompaction = new IdleTask(compactAfterIdleMs, () => this.compactInBackground());
+    this.foldsInBackground = Number.isFinite(compactAfterIdleMs);
   }
 
   async initialize(): Promise<void> {
@@ -155,6 +173,31 @@ export class JsonFileService implements IFileService {
 
   async compact(): Promise<RecordKind[]> {
     this.idleCompaction.cancel();
+    // One at a time: a compaction asked for while another runs starts when that one is done.
+    const run = this.compaction.then(() => this.compactNow());
+    this.compaction = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts a compaction unless this service has one under way; a failure is only logged. */
+  private compactInBackground(): void {
+    if (this.compactingInBackground) return;
+    this.compactingInBackground = true;
+    this.compact()
+      // The changes are durable in the log already: a failed compaction only leaves the file behind it.
+      .catch((error: unknown) => this.logger.warn({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'))
+      .finally(() => {
+        this.compactingInBackground = false;
+      });
+  }
+
+  /**
+   * Writes each logged collection whole at the revision of its last logged change (changing no record) and cuts
+   * those changes from its log. The lock is held only to look and to put the files in place: encoding, writing
+   * and syncing the files, the part that grows with the collection, happens between, while writers go on
+   * appending. What they append meanwhile stays in the log, after the revision the file now holds.
+   */
+  private async compactNow(): Promise<RecordKind[]> {
     // Without a log on disk there is nothing to fold, and no lock to take (nor a folder to create, if it is gone).
     const logged: RecordKind[] = [];
     for (const kind of RECORD_KINDS) {
@@ -162,19 +205,45 @@ export class JsonFileService implements IFileService {
       if (await guardIo('read', log.path, () => log.identity())) logged.push(kind);
     }
     if (logged.length === 0) return [];
-    return this.locked(async (tx) => {
-      const compacted: RecordKind[] = [];
+    const plans = await this.locked(async (tx) => {
+      const found: CompactionPlan[] = [];
       for (const kind of logged) {
-        const current = await tx.read(kind);
+        const snapshot = await tx.read(kind);
+        const entry = this.cache.get(kind);
         // Another process may have folded it meanwhile, or a repair set it aside.
-        if (!this.cache.get(kind)?.log) continue;
-        // At the revision its last logged change gave: compacting changes no record.
-        await guardIo('write', this.pathOf(kind), () => this.writeWhole(kind, current.items, current.revision - 1, true));
-        compacted.push(kind);
+        if (entry?.log) found.push({ kind, snapshot, signature: entry.signature, logIno: entry.log.ino });
       }
+      return found;
+    });
+    const staged: { plan: CompactionPlan; checksum: string; file: StagedFile }[] = [];
+    try {
+      for (const plan of plans) {
+        const path = this.pathOf(plan.kind);
+        const { text, checksum } = this.encodeWhole(plan.kind, plan.snapshot);
+        staged.push({ plan, checksum, file: await guardIo('write', path, async () => stageDurably(this.fs, await confine(this.dataDir, path), text)) });
+      }
+      const compacted = await this.locked(async (tx) => {
+        const done: RecordKind[] = [];
+        for (const { plan, checksum, file } of staged) {
+          const current = await tx.read(plan.kind);
+          const entry = this.cache.get(plan.kind);
+          // Written whole, repaired or folded by someone else meanwhile: what was staged is not the file to keep.
+          if (entry?.signature !== plan.signature || entry.log?.ino !== plan.logIno) continue;
+          const path = this.pathOf(plan.kind);
+          await guardIo('write', path, async () => {
+            await commitStaged(this.fs, file, await confine(this.dataDir, `${path}.bak`));
+            const rest = await this.logOf(plan.kind).keepAfter(plan.snapshot.revision);
+            await this.settleWritten(plan.kind, plan.snapshot, checksum, { log: rest, snapshot: current });
+          });
+          done.push(plan.kind);
+        }
+        return done;
+      });
       if (compacted.length > 0) this.logger.info({ dataDir: this.dataDir, compacted }, 'compacted the change logs into their files');
       return compacted;
-    });
+    } finally {
+      for (const { file } of staged) await discardStaged(this.fs, file);
+    }
   }
 
   async inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>> {
@@ -333,19 +402,26 @@ export class JsonFileService implements IFileService {
   }
 
   /**
-   * A transaction's write: an append to the change log when the file is large (and the log not yet due to be
-   * folded in, and the change expressible as one), else the whole file.
+   * A transaction's write: an append to the change log when the file is large (and the change expressible as one),
+   * else the whole file. A log due to be folded (FOLD_AFTER_CHANGES, FOLD_AFTER_BYTES) is folded by a compaction in
+   * the background, the write still appending, unless compaction in the background is off or has fallen far
+   * behind: then this write folds it, writing the whole file.
    */
   private async writeLocked<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<CollectionSnapshot<RecordOf<K>>> {
     const before = await this.readLocked(kind);
     const snapshot = { revision: before.revision + 1, items: [...items] };
     const cached = this.cache.get(kind);
     const log = cached?.log ?? null;
-    const appending = cached !== undefined && cached.bytes >= this.appendAboveBytes && (log?.lines ?? 0) < FOLD_AFTER_CHANGES && (log?.size ?? 0) < FOLD_AFTER_BYTES;
+    const slack = this.foldsInBackground ? BACKGROUND_FOLD_SLACK : 1;
+    const due = log !== null && (log.lines >= FOLD_AFTER_CHANGES || log.size >= FOLD_AFTER_BYTES);
+    const overdue = log !== null && (log.lines >= FOLD_AFTER_CHANGES * slack || log.size >= FOLD_AFTER_BYTES * slack);
+    const appending = cached !== undefined && cached.bytes >= this.appendAboveBytes && !overdue;
     const line = appending ? changeBetween(before, snapshot) : null;
     // A change that touches many records (a propagation rewriting them all, say) is cheaper as the whole file.
     if (!cached || !line || line.put.length + line.delete.length > FOLD_AFTER_CHANGES) return this.writeWhole(kind, items, before.revision, true);
-    return this.append(kind, cached, line) as Promise<CollectionSnapshot<RecordOf<K>>>;
+    const appended = await this.append(kind, cached, line);
+    if (due) this.compactInBackground();
+    return appended as CollectionSnapshot<RecordOf<K>>;
   }
 
   private async append(kind: RecordKind, cached: CacheEntry, line: ChangeLine): Promise<CollectionSnapshot> {
@@ -356,25 +432,40 @@ export class JsonFileService implements IFileService {
     return this.remember(kind, { ...cached, log: state, snapshot });
   }
 
+  /** The file's text and checksum for `snapshot`; refused (VALIDATION) when it would be too large to read back. */
+  private encodeWhole(kind: RecordKind, snapshot: CollectionSnapshot): { text: string; checksum: string } {
+    let texts = this.texts.get(kind);
+    if (!texts) this.texts.set(kind, (texts = new RecordTextCache()));
+    const encoded = encodeCollectionWithChecksum(COLLECTION_SPECS[kind], snapshot, texts);
+    // A file we could not read back is worse than a refused write.
+    if (Buffer.byteLength(encoded.text) > MAX_FILE_BYTES) {
+      const message = `the ${kind} collection would be larger than ${MAX_FILE_BYTES} bytes`;
+      throw new ValidationError(`${message}; nothing was written`, [{ path: '', message }], { context: { service: 'file', operation: 'write', file: this.pathOf(kind) } });
+    }
+    return encoded;
+  }
+
   /** Replaces the whole file durably at `baseRevision` + 1, then drops the change log it now holds. */
   private async writeWhole<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[], baseRevision: number, rotateBackup: boolean): Promise<CollectionSnapshot<RecordOf<K>>> {
     const path = this.pathOf(kind);
     const snapshot = { revision: baseRevision + 1, items: [...items] };
-    let texts = this.texts.get(kind);
-    if (!texts) this.texts.set(kind, (texts = new RecordTextCache()));
-    const { text, checksum } = encodeCollectionWithChecksum(COLLECTION_SPECS[kind], snapshot, texts);
-    // A file we could not read back is worse than a refused write.
-    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
-      const message = `the ${kind} collection would be larger than ${MAX_FILE_BYTES} bytes`;
-      throw new ValidationError(`${message}; nothing was written`, [{ path: '', message }], { context: { service: 'file', operation: 'write', file: path } });
-    }
+    const { text, checksum } = this.encodeWhole(kind, snapshot);
     const backup = rotateBackup ? await confine(this.dataDir, `${path}.bak`) : undefined;
     await writeFileDurably(this.fs, await confine(this.dataDir, path), text, backup);
-    const stat = await this.fs.stat(path);
-    await this.seals.sealWritten(path, stat, checksum, COLLECTION_SPECS[kind], snapshot.items);
     const log = this.logOf(kind);
     if (this.cache.get(kind)?.log || (await log.identity())) await log.remove();
-    this.remember(kind, { signature: signatureOf(stat), bytes: stat.size, log: null, snapshot });
+    await this.settleWritten(kind, snapshot, checksum, { log: null, snapshot });
     return snapshot;
+  }
+
+  /**
+   * After `written` was put in place whole: seals the file (see SealedFiles) and caches it with what is current,
+   * which is more than the file holds when a log goes on past it.
+   */
+  private async settleWritten(kind: RecordKind, written: CollectionSnapshot, checksum: string, current: { log: ChangeLogState | null; snapshot: CollectionSnapshot }): Promise<void> {
+    const path = this.pathOf(kind);
+    const stat = await this.fs.stat(path);
+    await this.seals.sealWritten(path, stat, checksum, COLLECTION_SPECS[kind], written.items);
+    this.remember(kind, { signature: signatureOf(stat), bytes: stat.size, ...current });
   }
 }

@@ -33,6 +33,8 @@ export interface PowerCutReport {
   /** Distinct disks the cuts left, each opened and checked once. */
   disks: number;
   failures: CutFailure[];
+  /** The names files were renamed to, in order (relative to the data folder): which paths the workload took. */
+  renamedTo: string[];
 }
 
 const CUT_KINDS: readonly CutKind[] = ['synced-only', 'names-kept', 'torn'];
@@ -153,5 +155,6 @@ export async function runPowerCutCampaign(
       else fail('not-a-step-state', `holds records matching no step (after ${acked} acknowledged)`);
     }
   }
-  return { operations: ops.filter((op) => op.kind !== 'ack').length, cuts, disks: opened.size, failures };
+  const renamedTo = ops.flatMap((op) => (op.kind === 'rename' ? [relative(dataDir, op.to)] : []));
+  return { operations: ops.filter((op) => op.kind !== 'ack').length, cuts, disks: opened.size, failures, renamedTo };
 }
