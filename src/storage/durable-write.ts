@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { IFileSystem } from './file-system';
+import type { FileSystemHandle, IFileSystem } from './file-system';
 
 function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -36,7 +36,7 @@ export async function stageDurably(fs: IFileSystem, target: string, data: string
   try {
     const handle = await fs.open(temp, 'wx', 0o644);
     try {
-      await handle.writeFile(data);
+      await writeInSlices(handle, data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -46,6 +46,33 @@ export async function stageDurably(fs: IFileSystem, target: string, data: string
     throw error;
   }
   return { target, temp };
+}
+
+/** Large files are written and flushed this many characters at a time (see writeInSlices). */
+const FLUSHED_SLICE = 1024 * 1024;
+
+/**
+ * Writes `data` to a new file; a large one a slice at a time, each flushed before the next. A journaling file system
+ * makes another file's fdatasync wait while it flushes this one's data, so a single flush of megabytes would hold up
+ * every small durable append made meanwhile (a writer's, while a compaction stages its file); slices bound the wait.
+ */
+async function writeInSlices(handle: FileSystemHandle, data: string): Promise<void> {
+  if (data.length <= FLUSHED_SLICE) {
+    await handle.writeFile(data);
+    return;
+  }
+  for (let start = 0; start < data.length; ) {
+    let end = Math.min(start + FLUSHED_SLICE, data.length);
+    // Never between the two halves of a surrogate pair: each slice must be valid UTF-16 to encode as UTF-8.
+    if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end++;
+    await handle.write(data.slice(start, end));
+    await handle.datasync();
+    start = end;
+  }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** The second half of writeFileDurably: the staged bytes put in place (the backup rotated first) and the folder synced. */

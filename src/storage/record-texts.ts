@@ -33,6 +33,20 @@ function textsOfEach(records: readonly unknown[]): RecordTexts[] {
 export class RecordTextCache {
   private kept = new Map<object, RecordTexts>();
 
+  /**
+   * Computes and keeps the texts of the records not kept yet, `slice` records at a time, letting other work run
+   * between slices: a compaction encoding a collection it has not written before would otherwise hold the event
+   * loop (and so every writer of this process) for the whole collection. The next encode then only assembles.
+   */
+  async warm(items: readonly unknown[], slice = 500): Promise<void> {
+    const missing = items.filter((item): item is object => isObject(item) && !this.kept.has(item));
+    for (let start = 0; start < missing.length; start += slice) {
+      const records = missing.slice(start, start + slice).map(deepFreeze);
+      textsOfEach(records).forEach((texts, index) => this.kept.set(records[index] as object, texts));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   /** Exactly checksumOf(items) and the array of JSON.stringify(file, null, 2), from kept texts where there are. */
   encode(items: readonly unknown[]): EncodedRecords {
     const next = new Map<object, RecordTexts>();

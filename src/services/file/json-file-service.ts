@@ -219,6 +219,7 @@ export class JsonFileService implements IFileService {
     try {
       for (const plan of plans) {
         const path = this.pathOf(plan.kind);
+        await this.textsOf(plan.kind).warm(plan.snapshot.items);
         const { text, checksum } = this.encodeWhole(plan.kind, plan.snapshot);
         staged.push({ plan, checksum, file: await guardIo('write', path, async () => stageDurably(this.fs, await confine(this.dataDir, path), text)) });
       }
@@ -432,11 +433,15 @@ export class JsonFileService implements IFileService {
     return this.remember(kind, { ...cached, log: state, snapshot });
   }
 
-  /** The file's text and checksum for `snapshot`; refused (VALIDATION) when it would be too large to read back. */
-  private encodeWhole(kind: RecordKind, snapshot: CollectionSnapshot): { text: string; checksum: string } {
+  private textsOf(kind: RecordKind): RecordTextCache {
     let texts = this.texts.get(kind);
     if (!texts) this.texts.set(kind, (texts = new RecordTextCache()));
-    const encoded = encodeCollectionWithChecksum(COLLECTION_SPECS[kind], snapshot, texts);
+    return texts;
+  }
+
+  /** The file's text and checksum for `snapshot`; refused (VALIDATION) when it would be too large to read back. */
+  private encodeWhole(kind: RecordKind, snapshot: CollectionSnapshot): { text: string; checksum: string } {
+    const encoded = encodeCollectionWithChecksum(COLLECTION_SPECS[kind], snapshot, this.textsOf(kind));
     // A file we could not read back is worse than a refused write.
     if (Buffer.byteLength(encoded.text) > MAX_FILE_BYTES) {
       const message = `the ${kind} collection would be larger than ${MAX_FILE_BYTES} bytes`;

@@ -46,4 +46,24 @@ describe('Feature: a collection file is encoded from the texts kept for its reco
       (record as { name: string }).name = 'changed behind the store';
     }).to.throw(TypeError);
   });
+
+  it('texts warmed ahead (a slice at a time, other work running between slices) encode to exactly the whole-file text', async function () {
+    const base = validRecords().personality;
+    const items = Array.from({ length: 1200 }, (_, n) => ({ ...base, id: `p${n}`, name: `Personality ${n} \u{1F600}` }));
+    const texts = new RecordTextCache();
+    let ticks = 0;
+    let ticking = true;
+    const tick = () => {
+      ticks++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+
+    await texts.warm(items, 500);
+    ticking = false;
+
+    expect(ticks, 'other work ran between the three slices').to.be.at.least(3);
+    expect(encodeCollection(COLLECTION_SPECS.personality, { revision: 3, items }, texts)).to.equal(wholeFileText(items, 3));
+    expect(Object.isFrozen(items[1199]), 'warmed records are frozen like encoded ones').to.equal(true);
+  });
 });
