@@ -18,3 +18,12 @@ export function attachRun(ctx: Mocha.Context, run: { name: string; status: strin
     value: run.steps.map((s) => `${s.id}: ${s.status}, ${s.attempts} attempt(s), ${s.durationMs ?? '-'} ms`),
   });
 }
+
+/** Polls `condition` every 10 ms until it holds or `ms` pass; says whether it held (for work done in the background). */
+export async function waitUntil(condition: () => Promise<boolean>, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    if (await condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return condition();
+}

@@ -12,6 +12,7 @@ import { hashConfigFiles } from '../../support/disk';
 import { recordingFileSystem } from '../../support/file-system-calls';
 import { validRecords } from '../../support/records';
 import { seededRandom } from '../../support/seeded-random';
+import { waitUntil } from '../../support/timing';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 
 interface PersonalityFile {
@@ -228,13 +229,7 @@ describe('Feature: the change logs are compacted into the JSON files on a clean 
   const readFileJson = () => readPersonalityFile(file);
   const logExists = async () => (await readdir(join(env.dataDir, 'config'))).includes('personalities.changes.jsonl');
   /** Waits until the log is gone, up to `ms`; says whether it went. */
-  const logGoneWithin = async (ms: number) => {
-    for (const until = Date.now() + ms; Date.now() < until; ) {
-      if (!(await logExists())) return true;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return !(await logExists());
-  };
+  const logGoneWithin = (ms: number) => waitUntil(async () => !(await logExists()), ms);
 
   async function logging(compactAfterIdleMs: number): Promise<void> {
     ({ env, file, log } = await folderWithAda({ appendAboveBytes: 0, compactAfterIdleMs }));

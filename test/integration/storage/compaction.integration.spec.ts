@@ -6,6 +6,7 @@ import { checksumOf } from '../../../src/storage/canonical-json';
 import { IFileSystem, nodeFileSystem } from '../../../src/storage/file-system';
 import { validRecords } from '../../support/records';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
+import { waitUntil } from '../../support/timing';
 
 interface PersonalityFile {
   revision: number;
@@ -148,8 +149,7 @@ describe('Feature: a compaction writes the files while writers go on', function 
     await within(5000, 'a write while the fold is held', env.configuration.updatePersonality(ada.id, { humor: 65 }));
     held.release();
 
-    const until = Date.now() + 5000;
-    while ((await logRevisions()).length > 1 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(async () => (await logRevisions()).length <= 1, 5000);
     const written = await readFileJson();
     expect(await logRevisions(), 'the log keeps only the write made during the fold').to.deep.equal([written.revision + 1]);
     expect(written.personalities.find((p) => p.id === ada.id)?.humor).to.equal(64);
