@@ -35,4 +35,10 @@ export interface Contender {
    * keeps no change log at this size.
    */
   prepareFold?(due: boolean): Promise<boolean>;
+  /**
+   * The fdatasyncs a create-agent workflow must make one after another under agentcfg's guarantees, as its
+   * integration suites pin them, made as bare appends to files kept open: nothing that passes those suites can run
+   * the workflow in less. Only the physical floor (raw) has it.
+   */
+  requiredSyncs?(): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface ContenderSummary {
   workflowP50Ms: number;
   workflowP99Ms: number;
   workflowSamples: number;
+  /** p50 of the fdatasyncs a workflow must make, alone (see Contender.requiredSyncs); NaN for stores without it. */
+  requiredSyncsP50Ms: number;
   /** Operations run one at a time that failed: workload and message, how many, over all rounds. */
   failures: Record<string, number>;
   /** Rounds that ran the concurrent workload. */
@@ -61,6 +63,7 @@ export function summarize(rounds: readonly RoundSamples[], concurrency: number, 
     workflowP50Ms: percentile(workflowMs, 50),
     workflowP99Ms: percentile(workflowMs, 99),
     workflowSamples: workflowMs.length,
+    requiredSyncsP50Ms: percentile(rounds.flatMap((r) => r.requiredSyncsMs ?? []), 50),
     failures: sum(rounds.map((r) => r.failures)),
     concurrentRounds: concurrent.length,
     concurrentPerSecond: median(concurrent.map((c) => (c.completed * 1000) / c.wallMs)),

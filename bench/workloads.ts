@@ -26,6 +26,8 @@ export interface RoundSamples {
   createMs: number[];
   updateMs: number[];
   workflowMs: number[];
+  /** The fdatasyncs a workflow must make, alone (see Contender.requiredSyncs); empty for stores without the figure. */
+  requiredSyncsMs: number[];
   /** Operations run one at a time that failed (their time is still in the samples): workload and message, how many. */
   failures: Record<string, number>;
   /** Absent in rounds that leave the concurrent workload out. */
@@ -69,6 +71,8 @@ export async function runRound(contender: Contender, dir: string, plan: RoundPla
   const targetOf = (i: number) => existing[Math.floor(((i + 0.5) * existing.length) / plan.ops)]?.id ?? 'p-0';
   const updateMs = await repeat('update', plan.ops, (i) => contender.updatePersonality(targetOf(i), { humor: (plan.round * 31 + i) % 101 }));
   const workflowMs = await repeat('workflow', plan.workflows, (i) => contender.createAgentWithDependencies(agentRequest(`s${plan.round}-${i}`, i)));
+  const requiredSyncs = contender.requiredSyncs?.bind(contender);
+  const requiredSyncsMs = requiredSyncs ? await repeat('required syncs', plan.workflows, () => requiredSyncs()) : [];
 
   let concurrent: RoundSamples['concurrent'];
   let concurrentWithFold: RoundSamples['concurrent'];
@@ -79,7 +83,7 @@ export async function runRound(contender: Contender, dir: string, plan: RoundPla
     if (folds && (await contender.prepareFold?.(true))) concurrentWithFold = await runConcurrently(contender, plan, 'f');
   }
   await contender.close();
-  return { openMs, listed, createMs, updateMs, workflowMs, failures, ...(concurrent && { concurrent }), ...(concurrentWithFold && { concurrentWithFold }), filledBytes };
+  return { openMs, listed, createMs, updateMs, workflowMs, requiredSyncsMs, failures, ...(concurrent && { concurrent }), ...(concurrentWithFold && { concurrentWithFold }), filledBytes };
 }
 
 /** Counts one more of `message`, with workflow ids left out so alike failures add up. */
