@@ -96,11 +96,12 @@ export class WriteLock {
       await confine(this.options.confineTo, lockDir);
       await confine(this.options.confineTo, ownerPath(lockDir));
     }
-    await breakLockOfDeadOwner(lockDir);
     let release: () => Promise<void>;
     try {
-      release = await this.take(0).catch((error: NodeJS.ErrnoException) => {
+      release = await this.take(0).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ELOCKED') throw error;
+        // Only a lock someone holds can have a dead owner: a free one is taken without reading any record.
+        await breakLockOfDeadOwner(lockDir);
         return this.take(retriesWithin(this.options.timeoutMs));
       });
     } catch (error) {
