@@ -19,7 +19,6 @@ import { preflight } from './preflight';
 import { recordError } from './recorded-error';
 import { StepExecutor, type StepServices } from './step-executor';
 import { pendingCompensations, replayJournal, type Compensation, type WorkflowRun } from './workflow-run';
-import { parseJournal } from './journal-entry';
 import type { IWorkflowService, RecoverOptions, RecoveryReport, WorkflowSummary } from './workflow-service';
 import { IAuditLog } from '../audit/audit-log';
 import { IAccessControl } from '../security/access-control';
@@ -110,16 +109,14 @@ export class WorkflowEngine implements IWorkflowService {
       } else {
         await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error: recordError(failure) });
         // Undo from what the journal says, exactly as recovery would after a crash.
-        const written = parseJournal(file.writtenText, this.store.pathOf(id));
-        await this.finishCompensation(journal, id, pendingCompensations(written.entries), context, customUndo);
+        await this.finishCompensation(journal, id, pendingCompensations(file.writtenEntries), context, customUndo);
       }
     } finally {
       await journal.close();
       await release();
     }
     // This run wrote the whole journal (it held the workflow's lock throughout): read it back from what it wrote.
-    const written = parseJournal(file.writtenText, this.store.pathOf(id));
-    return replayJournal(id, written.entries, written.badLine);
+    return replayJournal(id, file.writtenEntries);
   }
 
   async get(id: string, securityContext: SecurityContext): Promise<WorkflowRun | null> {

@@ -18,8 +18,8 @@ function mayWaitForNextSync(event: JournalEvent, data: Record<string, unknown>):
  * mayWaitForNextSync), so what the journal says happened is on disk before the workflow acts on it.
  */
 export class WorkflowJournal {
-  /** The lines this journal appended, as written: a run that wrote the whole journal reads it back from here. */
-  private written = '';
+  /** The entries this journal appended, as written: a run that wrote the whole journal reads it back from here. */
+  private readonly written: JournalEntry[] = [];
   /** Lines written, and how many of them the last fdatasync covered. */
   private linesWritten = 0;
   private linesSynced = 0;
@@ -42,13 +42,17 @@ export class WorkflowJournal {
     await this.handle.write(line);
     this.linesWritten++;
     if (!mayWaitForNextSync(event, data)) await this.sync();
-    this.written += line;
+    // Parsed back from the line, so later changes to the objects handed in cannot change what the journal says.
+    this.written.push(JSON.parse(line) as JournalEntry);
     this.seq = entry.seq;
     return entry;
   }
 
-  /** The text of the lines appended through this journal (all of the file, for a journal it started). */
-  get writtenText(): string {
+  /**
+   * The entries appended through this journal (all of the file, for a journal it started). Their checksums are not
+   * checked again: they are the lines this process wrote, not ones read from disk.
+   */
+  get writtenEntries(): readonly JournalEntry[] {
     return this.written;
   }
 
