@@ -36,9 +36,9 @@ export interface Contender {
    */
   prepareFold?(due: boolean): Promise<boolean>;
   /**
-   * The fdatasyncs a create-agent workflow must make one after another under agentcfg's guarantees, as its
-   * integration suites pin them, made as bare appends to files kept open: nothing that passes those suites can run
-   * the workflow in less. Only the physical floor (raw) has it.
+   * The fdatasyncs agentcfg's integration suites require a create-agent workflow to make one after another, made as
+   * bare appends to files kept open: nothing that passes those suites unchanged can run the workflow in less. Only
+   * the physical floor (raw) has it.
    */
   requiredSyncs?(): Promise<void>;
 }

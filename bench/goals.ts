@@ -40,11 +40,11 @@ const floor = (raw: number, limit: number, more = '') =>
   ` (raw durable replace alone: ${ms(raw)}${raw > limit ? ', over the limit itself' : ''}${more})`;
 
 /**
- * The fdatasyncs a workflow must make one after another as the integration suites pin them (see
- * Contender.requiredSyncs): over the limit, no store that passes those suites unchanged can meet it here.
+ * The fdatasyncs the integration suites require of a workflow, one after another (see Contender.requiredSyncs): over
+ * the limit, no store that passes those suites unchanged can meet it here.
  */
 const syncFloor = (required: number, limit: number) =>
-  Number.isFinite(required) ? `; its 9 required fdatasyncs alone: ${ms(required)}${required > limit ? ', over the limit themselves' : ''}` : '';
+  Number.isFinite(required) ? `; the 8 fdatasyncs the suites pin, alone: ${ms(required)}${required > limit ? ', over the limit themselves' : ''}` : '';
 
 /** Judges the run against each goal of the issue. */
 export function judgeGoals(sizes: readonly SizeSummary[]): GoalResult[] {
