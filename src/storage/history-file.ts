@@ -3,6 +3,7 @@ import { parseJsonSafely } from '../domain/validation/safe-json';
 import { confine } from './confined-path';
 import { writeFileDurably } from './durable-write';
 import type { IFileSystem } from './file-system';
+import { KeptOpenFile } from './kept-open-file';
 import { readStoredFile } from './stored-file';
 
 /**
@@ -13,13 +14,18 @@ import { readStoredFile } from './stored-file';
  * up to MAX_FILE_BYTES.
  */
 export class HistoryFile {
+  /** Kept open between appends (an update appends one line; opening and closing cost more than that). */
+  private readonly file: KeptOpenFile;
+
   constructor(
     private readonly path: string,
     private readonly schema: z.ZodType,
     private readonly limit: number,
     private readonly dataDir: string,
     private readonly fs: IFileSystem,
-  ) {}
+  ) {
+    this.file = new KeptOpenFile(fs, 'a');
+  }
 
   /** Every kept version, in the order they were appended. */
   async readAll(): Promise<{ id: string; version: number }[]> {
@@ -39,21 +45,19 @@ export class HistoryFile {
     return (await this.readAll()).filter((r) => r.id === id && !seen.has(r.version) && seen.add(r.version));
   }
 
-  /** Appends one version durably, then trims the record's history if it grew past the limit. */
+  /**
+   * Appends one version durably, then trims the record's history if it grew past the limit. Callers serialise
+   * appends (the data folder's lock), as the kept-open file needs.
+   */
   async append(record: { id: string; version: number }): Promise<void> {
     const path = await confine(this.dataDir, this.path);
     const line = `${JSON.stringify(record)}\n`;
-    const handle = await this.fs.open(path, 'a', 0o644);
-    let before: FileIdentity;
-    let after: FileIdentity;
-    try {
-      before = identityOf(await handle.stat());
+    const { before, after } = await this.file.use(path, async (handle) => {
+      const before = identityOf(await handle.stat());
       await handle.write(line);
       await handle.datasync();
-      after = identityOf(await handle.stat());
-    } finally {
-      await handle.close();
-    }
+      return { before, after: identityOf(await handle.stat()) };
+    });
     const versions = await this.countAfterAppend(path, record.id, before, after, Buffer.byteLength(line));
     if (versions <= this.limit) return;
     const all = await this.readAll();

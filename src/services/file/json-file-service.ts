@@ -91,6 +91,7 @@ export class JsonFileService implements IFileService {
   private readonly seals: SealedFiles;
   /** Each collection's record texts, kept between writes (see RecordTextCache). */
   private readonly texts = new Map<RecordKind, RecordTextCache>();
+  private readonly histories = new Map<RecordKind, { path: string; file: HistoryFile }>();
   private readonly appendAboveBytes: number;
   /** Compacts once no change has been logged for compactAfterIdleMs. */
   private readonly idleCompaction: IdleTask;
@@ -272,10 +273,15 @@ export class JsonFileService implements IFileService {
     return guardIo('read', path, () => file.of(id)) as Promise<RecordOf<K>[]>;
   }
 
+  /** Each collection's history file, one per service so the file can stay open between appends. */
   private historyOf(kind: RecordKind): { path: string; file: HistoryFile } {
-    const spec = COLLECTION_SPECS[kind];
-    const path = join(this.configDir, spec.fileName.replace(/\.json$/, '.history.jsonl'));
-    return { path, file: new HistoryFile(path, spec.schema, HISTORY_LIMIT, this.dataDir, this.fs) };
+    let history = this.histories.get(kind);
+    if (!history) {
+      const spec = COLLECTION_SPECS[kind];
+      const path = join(this.configDir, spec.fileName.replace(/\.json$/, '.history.jsonl'));
+      this.histories.set(kind, (history = { path, file: new HistoryFile(path, spec.schema, HISTORY_LIMIT, this.dataDir, this.fs) }));
+    }
+    return history;
   }
 
   private pathOf(kind: RecordKind): string {
