@@ -29,6 +29,10 @@ export async function auditFailure(
   }
   const reason = isAgentcfgError(error) ? `${error.code}: ${error.message}` : `INTERNAL_ERROR: ${String(error)}`;
   const { actor, role, requestId } = context;
-  await audit.append({ actor, role, requestId, action, ...where, outcome: hasErrorCode(error, 'FORBIDDEN') ? 'denied' : 'failed', reason });
+  try {
+    await audit.append({ actor, role, requestId, action, ...where, outcome: hasErrorCode(error, 'FORBIDDEN') ? 'denied' : 'failed', reason });
+  } catch {
+    // The failure stands whether or not it could be put on record (a full disk refuses both): report the failure.
+  }
   return error;
 }

@@ -4,7 +4,7 @@ import { inject, injectable } from 'inversify';
 import { IntegrityError } from '../domain/errors/errors';
 import { ILogger } from '../logging/logger';
 import { StorageOptions } from '../services/file/file-service';
-import { guardIo } from '../storage/io-errors';
+import { ensureWritable, guardIo } from '../storage/io-errors';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
 import { verifyAuditChain, type AuditHead, type AuditVerification } from './audit-chain';
 import { auditHash, type AuditEntry, type AuditEvent } from './audit-entry';
@@ -13,6 +13,7 @@ import { readAuditTail, type AuditTail } from './audit-tail';
 import { confine } from '../storage/confined-path';
 import { IFileSystem, type FileSystemHandle } from '../storage/file-system';
 import { KeptOpenFile } from '../storage/kept-open-file';
+import { appendWhole } from '../storage/append-whole';
 import { MAX_FILE_BYTES, readAtMost } from '../storage/stored-file';
 
 /** Width the head is padded to (JSON allows the trailing spaces); its fields take about 130 characters. */
@@ -96,6 +97,7 @@ export class FileAuditLog implements IAuditLog {
    * back to it if nothing could be written (the lock was busy, the log could not be opened).
    */
   private async writeHeldAnd(last?: StampedEvent): Promise<AuditEntry | undefined> {
+    await ensureWritable(this.fs, this.dataDir);
     await guardIo('write', this.path, async () => this.fs.mkdir(await confine(this.dataDir, join(this.path, '..')), { recursive: true }));
     return this.lock.run(() =>
       guardIo('write', this.path, async () => {
@@ -130,8 +132,7 @@ export class FileAuditLog implements IAuditLog {
       ({ seq, hash } = entry);
     }
     if (lines === '') return undefined;
-    await handle.write(lines);
-    await handle.datasync();
+    await appendWhole(handle, lines, tail.goodBytes, () => handle.datasync());
     return entry;
   }
 

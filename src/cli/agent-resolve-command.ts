@@ -9,7 +9,7 @@ export function addResolveCommand(agentGroup: Command, io: CliIO, result: Comman
     .description("print the agent's effective system prompt (role + personality + custom instructions)")
     .action(
       action(io, result, async (ctx, id: string) => {
-        const resolved = await (await ctx.configuration()).resolveAgent(id);
+        const resolved = await (await ctx.reading()).resolveAgent(id);
         for (const warning of resolved.warnings) ctx.output.note(`agentcfg: warning: ${warning}`);
         return ctx.output.success(
           {

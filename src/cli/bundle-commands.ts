@@ -30,7 +30,7 @@ export function exportCommand(io: CliIO, result: CommandResult): Command {
     .option('--file <path>', 'write the bundle to this file instead of stdout')
     .action(
       action(io, result, async (ctx, options: { file?: string }) => {
-        const bundle = await (await ctx.configuration()).exportBundle();
+        const bundle = await (await ctx.reading()).exportBundle();
         const text = `${JSON.stringify(bundle, null, 2)}\n`;
         if (!options.file) return ctx.output.success(bundle, () => text);
         await writeFileDurably(nodeFileSystem, options.file, text);

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import type { IConfigurationService } from '../services/configuration/configuration-service';
 import type { CliIO } from './cli-io';
 import { Output, toCliError } from './output';
-import { logInternalError, openConfiguration } from './session';
-import { isAgentcfgError } from '../domain/errors/agentcfg-error';
+import { logInternalError, openConfiguration, type OpenedFolder, type OpenOptions } from './session';
+import { hasErrorCode, isAgentcfgError } from '../domain/errors/agentcfg-error';
+import { ErrorCode } from '../domain/errors/error-code';
+import { typedIfEnvironmental } from '../storage/io-errors';
 import { principalFrom } from './principal';
 import { printable } from '../domain/validation/text-hygiene';
 
@@ -13,6 +15,11 @@ export interface CommandContext {
   output: Output;
   dir: string | undefined;
   configuration: () => Promise<IConfigurationService>;
+  /**
+   * The configuration for a command that only reads: the folder must exist (NOT_FOUND otherwise), and where it
+   * cannot be written (read-only media, a full disk) start-up work is skipped with one warning instead of failing.
+   */
+  reading: () => Promise<IConfigurationService>;
   /** The configuration without start-up work (no seeding, no recovery), for commands that only look. */
   configurationAsIs: () => Promise<IConfigurationService>;
   /** The global options as given. */
@@ -49,43 +56,53 @@ export function action<A extends unknown[]>(
     const output = new Output(io, globals.json === true);
     let opened: Promise<IConfigurationService> | undefined;
     /** Set when the command opened the folder to work on it (not just to look): it ends by compacting. */
-    let working: Promise<IConfigurationService> | undefined;
-    const open = (initialize: boolean, flags: Pick<GlobalOptions, 'actor' | 'as'> = globals) =>
-      openConfiguration(globals.dir, io, { initialize, principal: principalFrom(flags, io) });
+    let working: Promise<OpenedFolder> | undefined;
+    const open = (options: OpenOptions, flags: Pick<GlobalOptions, 'actor' | 'as'> = globals) =>
+      openConfiguration(globals.dir, io, { ...options, principal: principalFrom(flags, io) });
+    const configurationOf = async (folder: Promise<OpenedFolder>) => (await folder).configuration;
     const ctx: CommandContext = {
       io,
       output,
       dir: globals.dir,
       globals,
-      configuration: () => (opened ??= working = open(true)),
-      configurationAsIs: () => (opened ??= open(false)),
-      configurationAsIsFor: (flags) => (opened ??= open(false, flags)),
+      configuration: () => (opened ??= configurationOf((working = open({ initialize: true })))),
+      reading: () => (opened ??= configurationOf((working = open({ initialize: 'if-writable', mustExist: true })))),
+      configurationAsIs: () => (opened ??= configurationOf(open({ initialize: false, mustExist: true }))),
+      configurationAsIsFor: (flags) => (opened ??= configurationOf(open({ initialize: false, mustExist: true }, flags))),
     };
+    let storageFault = false;
     try {
       result.exitCode = await work(ctx, ...(args.slice(0, -1) as A));
-    } catch (error) {
+    } catch (thrown) {
+      const error = typedIfEnvironmental(thrown);
       if (!isAgentcfgError(error)) await logInternalError(globals.dir, io, error);
+      storageFault = hasErrorCode(error, ErrorCode.STORAGE_UNAVAILABLE);
       result.exitCode = output.failure(toCliError(error));
     }
-    if (working) await compactAtExit(working, io);
+    // A storage that just refused a write would refuse the compaction too: one message is enough.
+    if (working && !storageFault) await compactAtExit(working, io);
   };
 }
 
 /**
  * A command's process ends here, so the change logs of large collections are folded into their JSON files: they
  * are current between runs, for whoever reads them. The changes are durable in the logs already, so a failure
- * only warns.
+ * only warns, once, saying what to do. A folder this process cannot write is left as it is.
  */
-async function compactAtExit(opened: Promise<IConfigurationService>, io: CliIO): Promise<void> {
-  let configuration: IConfigurationService;
+async function compactAtExit(opened: Promise<OpenedFolder>, io: CliIO): Promise<void> {
+  let folder: OpenedFolder;
   try {
-    configuration = await opened;
+    folder = await opened;
   } catch {
     return; // the open's error was reported by the command
   }
+  if (!folder.writable) return;
   try {
-    await configuration.compact();
+    await folder.configuration.compact();
   } catch (error) {
-    io.stderr(`agentcfg: warning: the change logs were not folded into the JSON files (${printable(toCliError(error).message)}); they still hold every change\n`);
+    io.stderr(
+      `agentcfg: warning: the change logs were not folded into the JSON files (${printable(toCliError(error).message)}); ` +
+        'they still hold every change and agentcfg reads them, so nothing is lost; the next command that can write folds them\n',
+    );
   }
 }

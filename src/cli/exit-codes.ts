@@ -13,6 +13,7 @@ export const ExitCode = {
   INTEGRITY_ERROR: 8,
   UNAVAILABLE: 9,
   INCONSISTENT: 10,
+  STORAGE_UNAVAILABLE: 11,
 } as const;
 
 /** The exit code for an error code. */

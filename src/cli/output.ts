@@ -2,6 +2,7 @@ import { isAgentcfgError, type ErrorDetail } from '../domain/errors/agentcfg-err
 import { printable } from '../domain/validation/text-hygiene';
 import type { CliIO } from './cli-io';
 import { exitCodeFor } from './exit-codes';
+import { typedIfEnvironmental } from '../storage/io-errors';
 
 /** An error as the command line reports it. */
 export interface CliError {
@@ -21,9 +22,13 @@ export function internalMessage(error: unknown): string {
 }
 
 /** Turns anything thrown into the reported error: its code, message and details; never a stack or a cause chain. */
-export function toCliError(error: unknown): CliError {
-  if (isAgentcfgError(error)) return error.toJSON();
-  return { code: 'INTERNAL_ERROR', message: internalMessage(error), details: [] };
+export function toCliError(thrown: unknown): CliError {
+  const error = typedIfEnvironmental(thrown);
+  if (!isAgentcfgError(error)) return { code: 'INTERNAL_ERROR', message: internalMessage(error), details: [] };
+  const reported = error.toJSON();
+  // An internal error says so, whichever layer typed it: it is a bug to report, not something the user did.
+  if (reported.code === 'INTERNAL_ERROR' && !reported.message.startsWith('internal error')) return { ...reported, message: `internal error: ${reported.message}` };
+  return reported;
 }
 
 /** An error with no control characters or credentials in its text (a message may quote input), safe to print. */

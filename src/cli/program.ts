@@ -35,7 +35,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 internal, 2 usage, 3 validation, 4 not found, 5 conflict, 6 forbidden,\n' +
-        '7 reference, 8 integrity, 9 unavailable, 10 inconsistent.',
+        '7 reference, 8 integrity, 9 unavailable, 10 inconsistent, 11 storage unavailable (disk full, read-only, ...).',
     );
   program.addCommand(initCommand(io, result));
   program.addCommand(demoCommand(io, result));

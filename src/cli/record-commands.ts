@@ -71,13 +71,14 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
   const group = new Command(kind).description(`manage ${kind} records`);
   const warn = (output: Output, record: StoredRecord) => spec.warnings?.(record).forEach((w) => output.note(`agentcfg: warning: ${w}`));
   const ops = async (ctx: { configuration: () => Promise<IConfigurationService> }) => spec.operations(await ctx.configuration());
+  const readOps = async (ctx: { reading: () => Promise<IConfigurationService> }) => spec.operations(await ctx.reading());
 
   group
     .command('list')
     .description(`list every ${kind}, templates included`)
     .action(
       action(io, result, async (ctx) => {
-        const records = await (await ops(ctx)).list();
+        const records = await (await readOps(ctx)).list();
         return ctx.output.success(records, () => (records.length === 0 ? `No ${kind} records.` : recordTable(spec, records)));
       }),
     );
@@ -87,7 +88,7 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
     .description(`show one ${kind}`)
     .action(
       action(io, result, async (ctx, id: string) => {
-        const record = await (await ops(ctx)).get(id);
+        const record = await (await readOps(ctx)).get(id);
         if (!record) throw new NotFoundError(kind, id, { service: 'cli', operation: 'get' });
         return ctx.output.success(record, () => formatFields(record as unknown as Record<string, unknown>));
       }),
@@ -137,7 +138,7 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
     .description(`list the kept previous versions of ${aKind} (the last 20)`)
     .action(
       action(io, result, async (ctx, id: string) => {
-        const versions = await (await ctx.configuration()).recordHistory(kind, id);
+        const versions = await (await ctx.reading()).recordHistory(kind, id);
         return ctx.output.success(versions, () =>
           versions.length === 0 ? `No earlier versions of ${kind} '${id}'.` : formatTable(['VERSION', 'UPDATED', 'NAME'], versions.map((v) => [String(v.version), v.updatedAt, v.name])),
         );

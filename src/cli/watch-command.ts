@@ -15,7 +15,7 @@ export function watchCommand(io: CliIO, result: CommandResult): Command {
     .option('--count <n>', 'stop after this many events', parseVersion)
     .action(
       action(io, result, async (ctx, options: { count?: number }) => {
-        const configuration = await ctx.configuration();
+        const configuration = await ctx.reading();
         const line = (doc: unknown) => io.stdout(`${JSON.stringify(doc)}\n`);
         if (ctx.output.json) line({ ok: true, data: { watching: configuration.dataDir } });
         else io.stdout(`Watching ${configuration.dataDir} (Ctrl-C to stop)\n`);
@@ -28,14 +28,21 @@ export function watchCommand(io: CliIO, result: CommandResult): Command {
               if (options.count !== undefined && ++seen >= options.count) stop();
             }),
           );
+          let stopped = false;
           const stop = () => {
+            if (stopped) return; // the reader may leave at the very event that reaches --count
+            stopped = true;
             subscriptions.forEach((s) => s.dispose());
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
+            io.stdoutClosed?.removeEventListener('abort', stop);
             resolve(0);
           };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
+          // Nobody reads the stream any more (`agentcfg watch | head -1`): stop as at Ctrl-C.
+          if (io.stdoutClosed?.aborted) stop();
+          else io.stdoutClosed?.addEventListener('abort', stop, { once: true });
         });
       }),
     );

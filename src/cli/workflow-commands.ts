@@ -8,9 +8,14 @@ import { NotFoundError } from '../domain/errors/errors';
 import { readJsonInput } from './read-json-input';
 import { formatRecovery, formatRun, formatRuns } from './workflow-format';
 
-/** Exit code of a finished run: 0 completed, 9 compensated (nothing changed), 10 failed (changes left in place). */
+/**
+ * Exit code of a finished run: 0 completed, 9 compensated (nothing changed; 11 when the storage could not take a
+ * write), 10 failed (changes left in place).
+ */
 export function exitCodeOfRun(run: WorkflowRun): number {
   if (run.status === WorkflowStatus.COMPLETED) return ExitCode.OK;
+  // Undone because the storage could not take a write (a full disk, say): the cause's own code says what to do.
+  if (run.status === WorkflowStatus.COMPENSATED && run.error?.code === 'STORAGE_UNAVAILABLE') return ExitCode.STORAGE_UNAVAILABLE;
   return run.status === WorkflowStatus.COMPENSATED ? ExitCode.UNAVAILABLE : ExitCode.INCONSISTENT;
 }
 
@@ -45,7 +50,7 @@ export function workflowCommands(io: CliIO, result: CommandResult): Command {
     .description('list workflows, newest first')
     .action(
       action(io, result, async (ctx) => {
-        const runs = await (await ctx.configuration()).listWorkflows();
+        const runs = await (await ctx.reading()).listWorkflows();
         return ctx.output.success(runs, () => formatRuns(runs));
       }),
     );
@@ -55,7 +60,7 @@ export function workflowCommands(io: CliIO, result: CommandResult): Command {
     .description("show a workflow's steps, statuses, attempts and durations")
     .action(
       action(io, result, async (ctx, id: string) => {
-        const run = await (await ctx.configuration()).getWorkflow(id);
+        const run = await (await ctx.reading()).getWorkflow(id);
         if (!run) throw new NotFoundError('workflow', id, { service: 'cli', operation: 'show' });
         return ctx.output.success(run, () => formatRun(run));
       }),

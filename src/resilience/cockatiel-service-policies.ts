@@ -23,6 +23,7 @@ import { ErrorCode } from '../domain/errors/error-code';
 import { UnavailableError } from '../domain/errors/errors';
 import { ILogger } from '../logging/logger';
 import { isTransient } from './error-classification';
+import { typedIfEnvironmental } from '../storage/io-errors';
 import { type CircuitState, type IServicePolicies, type PolicyCallOptions, type PolicyEvent, ResilienceOptions } from './service-policies';
 
 interface ServicePolicySet {
@@ -108,7 +109,8 @@ export class CockatielServicePolicies implements IServicePolicies {
       });
     }
     if (timedOut) return new UnavailableError(`the ${service} service ${reason}`, { context, cause: error });
-    if (isAgentcfgError(error)) return error;
+    const typed = typedIfEnvironmental(error);
+    if (isAgentcfgError(typed)) return typed;
     return new AgentcfgError(ErrorCode.INTERNAL_ERROR, `the ${service} service failed: ${reason}`, { context, cause: error });
   }
 

@@ -3,6 +3,7 @@ import { encodeChangeLine, parseChangeLog, type ChangeLine } from './change-log'
 import type { CollectionSpec } from './collection-specs';
 import { confine } from './confined-path';
 import type { IFileSystem } from './file-system';
+import { appendWhole } from './append-whole';
 import { writeFileDurably } from './durable-write';
 import { readStoredFile } from './stored-file';
 
@@ -56,8 +57,7 @@ export class ChangeLogFile {
     let stat;
     try {
       if (state && state.size > state.goodBytes) await handle.truncate(state.goodBytes);
-      await handle.write(encodeChangeLine(line));
-      await handle.datasync();
+      await appendWhole(handle, encodeChangeLine(line), state?.goodBytes ?? (await handle.stat()).size, () => handle.datasync());
       stat = await handle.stat();
     } finally {
       await handle.close();

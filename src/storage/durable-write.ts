@@ -114,8 +114,9 @@ async function rotateBackup(fs: IFileSystem, target: string, backupPath: string)
   }
   try {
     await fs.rename(staged, backupPath);
-  } catch (error) {
+  } finally {
+    // A rename between two names of one file does nothing and leaves both (the backup already is the target, as
+    // after a replace that failed once the backup was rotated): the staged name must not outlive the call.
     await fs.rm(staged, { force: true });
-    throw error;
   }
 }

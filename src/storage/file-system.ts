@@ -43,6 +43,10 @@ export interface IFileSystem {
   statIfExists(path: string): Promise<Stats | null>;
   /** Makes a folder's entries (new names, renames, removals) durable. */
   syncFolder(path: string): Promise<void>;
+  /** Fails with the system's error (EROFS on read-only media, EACCES) when this process may not write in `path`. */
+  checkWritable(path: string): Promise<void>;
+  /** Bytes an unprivileged writer may still use on the file system holding `path`. */
+  freeBytes(path: string): Promise<number>;
 }
 
 export const IFileSystem = Symbol.for('agentcfg.FileSystem');
@@ -102,6 +106,11 @@ export const nodeFileSystem: IFileSystem = {
   readdir: settled((path: string) => fs.readdirSync(path)),
   stat: settled((path: string) => fs.statSync(path)),
   statIfExists: settled((path: string) => fs.statSync(path, { throwIfNoEntry: false }) ?? null),
+  checkWritable: settled((path: string) => fs.accessSync(path, fs.constants.W_OK)),
+  freeBytes: settled((path: string) => {
+    const { bavail, bsize } = fs.statfsSync(path);
+    return bavail * bsize;
+  }),
   syncFolder: settled((path: string) => {
     const fd = fs.openSync(path, 'r');
     try {

@@ -3,6 +3,7 @@ import { parseJsonSafely } from '../domain/validation/safe-json';
 import { confine } from './confined-path';
 import { writeFileDurably } from './durable-write';
 import type { IFileSystem } from './file-system';
+import { appendWhole } from './append-whole';
 import { KeptOpenFile } from './kept-open-file';
 import { readStoredFile } from './stored-file';
 
@@ -53,9 +54,9 @@ export class HistoryFile {
     const path = await confine(this.dataDir, this.path);
     const line = `${JSON.stringify(record)}\n`;
     const { before, after } = await this.file.use(path, async (handle) => {
-      const before = identityOf(await handle.stat());
-      await handle.write(line);
-      await handle.datasync();
+      const stat = await handle.stat();
+      const before = identityOf(stat);
+      await appendWhole(handle, line, stat.size, () => handle.datasync());
       return { before, after: identityOf(await handle.stat()) };
     });
     const versions = await this.countAfterAppend(path, record.id, before, after, Buffer.byteLength(line));

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { UnavailableError } from '../domain/errors/errors';
 import { confine } from './confined-path';
+import { environmentFaultOf, storageUnavailable } from './io-errors';
 
 /** How long to wait for another process's lock, and when a lock left by a dead process counts as stale. */
 export interface WriteLockOptions {
@@ -106,18 +107,26 @@ export class WriteLock {
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new UnavailableError(`${this.options.guards ?? 'the data folder'} is locked by another process (${this.lockPath}.lock); try again`, {
+        const holder = describeOwner(lockDir);
+        throw new UnavailableError(`${this.options.guards ?? 'the data folder'} is locked by ${holder} (${lockDir}); try again`, {
           context: { service: 'file', operation: 'lock' },
           cause: error,
         });
       }
-      throw error;
+      throw lockFault(error, this.lockPath);
     }
-    await writeOwner(lockDir);
-    return async () => {
-      fs.rmSync(ownerPath(lockDir), { force: true });
-      await release().catch(() => undefined); // a compromised lock was already reported
-    };
+    try {
+      await writeOwner(lockDir);
+    } catch (error) {
+      // The record only lets a killed owner's lock be broken early (else it goes stale): a full disk keeps the
+      // lock without one, so a change that frees space can still be made. Any other failure gives the lock back.
+      removeOwnerQuietly(lockDir);
+      if (!isOutOfSpace(error)) {
+        await releaseQuietly(lockDir, release);
+        throw lockFault(error, this.lockPath);
+      }
+    }
+    return () => releaseQuietly(lockDir, release);
   }
 
   /**
@@ -148,6 +157,44 @@ function ownerPath(lockDir: string): string {
 async function writeOwner(lockDir: string): Promise<void> {
   const { ino } = fs.statSync(lockDir);
   fs.writeFileSync(ownerPath(lockDir), JSON.stringify({ pid: process.pid, host: hostname(), ino }));
+}
+
+/** Removes the owner record and gives the lock back; neither may fail the call that held it. */
+async function releaseQuietly(lockDir: string, release: () => Promise<void>): Promise<void> {
+  removeOwnerQuietly(lockDir);
+  await release().catch(() => undefined); // a compromised lock was already reported
+}
+
+function removeOwnerQuietly(lockDir: string): void {
+  try {
+    fs.rmSync(ownerPath(lockDir), { force: true });
+  } catch {
+    // a record left behind names this lock's inode, which no later lock has
+  }
+}
+
+/** A failure to take a lock: a fault of the environment (nothing was changed yet), else as it is. */
+function lockFault(error: unknown, file: string): unknown {
+  const fault = environmentFaultOf(error);
+  return fault ? storageUnavailable(fault.code as string, 'lock', file, { changed: false, cause: error }) : error;
+}
+
+function isOutOfSpace(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** Who holds a lock, as its owner record says: "process 123 on host h", or "another process" without a record. */
+function describeOwner(lockDir: string): string {
+  try {
+    const owner = JSON.parse(fs.readFileSync(ownerPath(lockDir), 'utf8')) as { pid?: unknown; host?: unknown };
+    if (typeof owner.pid === 'number' && typeof owner.host === 'string') {
+      return `process ${owner.pid} on ${owner.host === hostname() ? 'this host' : `host ${owner.host}`}`;
+    }
+  } catch {
+    // no record (yet, or any more): the holder is not known
+  }
+  return 'another process';
 }
 
 function isAlive(pid: number): boolean {

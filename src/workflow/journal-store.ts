@@ -4,6 +4,7 @@ import { parseInput } from '../domain/validation/parse-input';
 import { confine } from '../storage/confined-path';
 import type { IFileSystem } from '../storage/file-system';
 import { readStoredFile } from '../storage/stored-file';
+import { ensureWritable } from '../storage/io-errors';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
 import { parseJournal, type ParsedJournal } from './journal-entry';
 import { WorkflowJournal } from './workflow-journal';
@@ -35,8 +36,9 @@ export class JournalStore {
     return join(this.dir, `${id}${JOURNAL_SUFFIX}`);
   }
 
-  /** Creates the folder of journals (and their locks). */
+  /** Creates the folder of journals (and their locks); STORAGE_UNAVAILABLE, before anything is written, where it cannot. */
   async ensureDir(): Promise<void> {
+    await ensureWritable(this.fs, this.dataDir);
     await this.fs.mkdir(await confine(this.dataDir, this.dir), { recursive: true });
   }
 
@@ -48,12 +50,16 @@ export class JournalStore {
    */
   async create(id: string): Promise<WorkflowJournal> {
     await this.ensureDir();
-    const journal = await WorkflowJournal.open(this.fs, await confine(this.dataDir, this.pathOf(id)));
+    const path = await confine(this.dataDir, this.pathOf(id));
+    const journal = await WorkflowJournal.open(this.fs, path);
     try {
       await this.fs.writeFile(await confine(this.dataDir, this.activePathOf(id)), '');
       await this.fs.syncFolder(this.dir);
     } catch (error) {
+      // Nothing was journaled yet: an empty journal or a marker left behind would only confuse list and recovery.
       await journal.close();
+      await this.fs.rm(path, { force: true }).catch(() => undefined);
+      await this.fs.rm(this.activePathOf(id), { force: true }).catch(() => undefined);
       throw error;
     }
     return journal;

@@ -1,4 +1,5 @@
 import { isAgentcfgError } from '../domain/errors/agentcfg-error';
+import { typedIfEnvironmental } from '../storage/io-errors';
 import type { RecordedError } from './workflow-run';
 
 /** The record a CONFLICT carries, found along the cause chain (steps wrap the service's error). */
@@ -19,7 +20,8 @@ function causeChain(error: unknown): string[] {
 }
 
 /** An error in the form a journal keeps: code, message, details, a JSON-safe context and the cause chain. */
-export function recordError(error: unknown): RecordedError {
+export function recordError(thrown: unknown): RecordedError {
+  const error = typedIfEnvironmental(thrown);
   const causes = causeChain(error);
   if (isAgentcfgError(error)) {
     const context = JSON.parse(JSON.stringify(error.context)) as Record<string, unknown>;

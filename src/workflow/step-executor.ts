@@ -17,6 +17,7 @@ import {
 import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
 import type { IRecordService, WriteOptions } from '../services/shared/record-service';
 import { COLLECTION_SPECS } from '../storage/collection-specs';
+import { typedIfEnvironmental } from '../storage/io-errors';
 import { recordError } from './recorded-error';
 import type { StepIntent } from './workflow-run';
 import type { SecurityContext } from '../security/security-context';
@@ -30,6 +31,16 @@ interface Progress {
   policyLog: Promise<unknown>;
   /** An attempt timed out: its write may still have happened. */
   timedOut?: boolean;
+  /** The service call returned: its write happened, whatever fails after. */
+  returned?: boolean;
+}
+
+/** A fault of the storage met part way through a write (not before it): the change may be in place. */
+function mayHaveWritten(error: unknown): boolean {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 10; e = (e as Error).cause, depth++) {
+    if (hasErrorCode(e, 'STORAGE_UNAVAILABLE')) return e.context.changed !== false;
+  }
+  return false;
 }
 
 /** A value as JSON keeps it (functions and undefined dropped), for the journal. */
@@ -58,14 +69,17 @@ export class StepExecutor {
       const output = isCustomStep(step)
         ? await this.executeCustom(step, input, journal, progress)
         : await this.executeOnService(workflowId, step, input, journal, progress, context);
+      progress.returned = true;
       await progress.policyLog;
       await journal.append('step.completed', { stepId: step.id, output: jsonSafe(output), attempts: progress.attempts, durationMs: Date.now() - started });
       return output;
     } catch (error) {
       const failure = this.withContext(error, workflowId, step, progress.attempts);
       await progress.policyLog;
-      // Without a timeout every failure happened before the write (services write last, under the lock).
-      const notWritten = !progress.timedOut;
+      // Services write last, under the lock, so a failure happened before the write, unless the attempt timed out,
+      // the write itself failed part way (a storage fault not known to have changed nothing), or it was the
+      // journal that failed after the service returned: then compensation looks at what is there.
+      const notWritten = !progress.timedOut && !progress.returned && !mayHaveWritten(error);
       await journal.append('step.failed', { stepId: step.id, error: recordError(failure), attempts: progress.attempts, durationMs: Date.now() - started, notWritten });
       throw failure;
     }
@@ -166,7 +180,8 @@ export class StepExecutor {
     return current?.version === intent.after.version && current.updatedAt === intent.after.updatedAt ? current : null;
   }
 
-  private withContext(error: unknown, workflowId: string, step: WorkflowStep, attempt: number): AgentcfgError {
+  private withContext(thrown: unknown, workflowId: string, step: WorkflowStep, attempt: number): AgentcfgError {
+    const error = typedIfEnvironmental(thrown);
     const [service, operation] = isCustomStep(step) ? ['custom', 'custom'] : [step.service, step.action];
     const context = { workflowId, stepId: step.id, service, operation, attempt };
     if (isAgentcfgError(error)) {

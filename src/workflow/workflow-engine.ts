@@ -10,11 +10,12 @@ import { isCustomStep, WorkflowStatus, type WorkflowDefinition, type WorkflowSte
 import { ILogger } from '../logging/logger';
 import { IServicePolicies } from '../resilience/service-policies';
 import { IAgentService } from '../services/agent/agent-service';
-import { StorageOptions } from '../services/file/file-service';
+import { IFileService, StorageOptions } from '../services/file/file-service';
 import { IPersonalityService } from '../services/personality/personality-service';
 import { IRoleService } from '../services/role/role-service';
 import { Compensator } from './compensator';
 import { JournalStore } from './journal-store';
+import type { WorkflowJournal } from './workflow-journal';
 import { preflight } from './preflight';
 import { recordError } from './recorded-error';
 import { StepExecutor, type StepServices } from './step-executor';
@@ -68,6 +69,7 @@ export class WorkflowEngine implements IWorkflowService {
     @inject(IAccessControl) private readonly access: IAccessControl,
     @inject(IAuditLog) private readonly audit: IAuditLog,
     @inject(IFileSystem) fs: IFileSystem,
+    @inject(IFileService) private readonly files: IFileService,
   ) {
     const services = { personality: personalities, role: roles, agent: agents } as unknown as StepServices;
     this.store = new JournalStore(storage.dataDir, fs);
@@ -91,8 +93,15 @@ export class WorkflowEngine implements IWorkflowService {
   private async execute({ definition, order }: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
     const id = randomUUID();
     await this.store.ensureDir();
+    await this.files.ensureRoom?.(order.length);
     const release = await this.store.lockFor(id, 0).acquire();
-    const file = await this.store.create(id);
+    let file: WorkflowJournal;
+    try {
+      file = await this.store.create(id);
+    } catch (error) {
+      await release();
+      throw error;
+    }
     const journal = new AuditedJournal(file, this.audit, context, id);
     try {
       await journal.append('workflow.started', {

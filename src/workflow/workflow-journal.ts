@@ -1,6 +1,7 @@
 import { WorkflowStatus } from '../domain/workflow/workflow-definition';
 import type { FileSystemHandle, IFileSystem } from '../storage/file-system';
 import { entryChecksum, type JournalEntry, type JournalEvent } from './journal-entry';
+import { appendWhole } from '../storage/append-whole';
 
 /**
  * Entries that may wait for the next entry's fdatasync: the workflow changes nothing between them and that entry,
@@ -27,11 +28,19 @@ export class WorkflowJournal {
   private constructor(
     private readonly handle: FileSystemHandle,
     private seq: number,
+    /** The file's size: where a failed append is cut back to. */
+    private size: number,
   ) {}
 
   /** Opens a journal for appending, continuing after `existing` entries. */
   static async open(fs: IFileSystem, path: string, existing = 0): Promise<WorkflowJournal> {
-    return new WorkflowJournal(await fs.open(path, 'a', 0o644), existing);
+    const handle = await fs.open(path, 'a', 0o644);
+    try {
+      return new WorkflowJournal(handle, existing, (await handle.stat()).size);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   /** Appends one entry, durably unless it may wait for the next one's sync, and returns it. */
@@ -39,9 +48,12 @@ export class WorkflowJournal {
     const unsigned = { seq: this.seq + 1, at: new Date().toISOString(), event, data };
     const entry: JournalEntry = { ...unsigned, checksum: entryChecksum(unsigned) };
     const line = `${JSON.stringify(entry)}\n`;
-    await this.handle.write(line);
+    const syncNow = !mayWaitForNextSync(event, data);
+    // A line whose write or sync failed is cut off again: the next entry takes its place and its number.
+    await appendWhole(this.handle, line, this.size, () => (syncNow ? this.handle.datasync() : Promise.resolve()));
+    this.size += Buffer.byteLength(line);
     this.linesWritten++;
-    if (!mayWaitForNextSync(event, data)) await this.sync();
+    if (syncNow) this.linesSynced = this.linesWritten;
     // Parsed back from the line, so later changes to the objects handed in cannot change what the journal says.
     this.written.push(JSON.parse(line) as JournalEntry);
     this.seq = entry.seq;

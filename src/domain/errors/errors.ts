@@ -60,3 +60,15 @@ export class UnavailableError extends AgentcfgError {
     this.name = 'UnavailableError';
   }
 }
+
+/**
+ * The storage cannot take a write (or a read) because of its environment, not because of agentcfg or the input:
+ * the disk is full, the file system is read-only, permission is denied, the process has too many files open, or
+ * the device failed. `context.errno` names the cause; `context.changed` is false when nothing was changed.
+ */
+export class StorageUnavailableError extends AgentcfgError {
+  constructor(message: string, options: AgentcfgErrorOptions = {}) {
+    super(ErrorCode.STORAGE_UNAVAILABLE, message, options);
+    this.name = 'StorageUnavailableError';
+  }
+}

@@ -34,6 +34,12 @@ async function seed(
 
 /** Adds the shipped template personalities and roles that a data folder lacks; writes nothing when none is missing. */
 export async function seedTemplates(files: IFileService, audit: IAuditLog, context: SecurityContext): Promise<{ personalities: number; roles: number }> {
+  // Checked without the lock first: a seeded folder (the usual case) is not written, so reads work on a full disk.
+  const lacks = async (kind: 'personality' | 'role', templates: readonly { id: string }[]) => {
+    const present = new Set((await files.read(kind)).items.map((r) => r.id));
+    return templates.some((t) => !present.has(t.id));
+  };
+  if (!(await lacks('personality', PERSONALITY_TEMPLATES)) && !(await lacks('role', ROLE_TEMPLATES))) return { personalities: 0, roles: 0 };
   return files.transaction(
     async (tx) => ({
       personalities: await seed(tx, audit, context, 'personality', PERSONALITY_TEMPLATES, personalityCreateSchema, personalitySchema),

@@ -7,7 +7,7 @@ import { IFileSystem, nodeFileSystem } from '../../storage/file-system';
 export function fileModule(options: StorageOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<StorageOptions>(StorageOptions).toConstantValue(options);
-    bind<IFileSystem>(IFileSystem).toConstantValue(nodeFileSystem);
+    bind<IFileSystem>(IFileSystem).toConstantValue(options.fileSystem ?? nodeFileSystem);
     bind<IFileService>(IFileService).to(JsonFileService).inSingletonScope();
   });
 }

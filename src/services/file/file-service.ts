@@ -2,6 +2,7 @@ import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import type { CollectionSnapshot } from '../../storage/collection-file';
 import type { SecurityContext } from '../../security/security-context';
+import type { IFileSystem } from '../../storage/file-system';
 
 /** Reads and writes made while holding the data folder's write lock. */
 export interface FileTransaction {
@@ -61,6 +62,13 @@ export interface IFileService {
    * says which collections it wrote. Optional: a store without change logs has nothing to compact.
    */
   compact?(): Promise<RecordKind[]>;
+  /**
+   * Refuses (STORAGE_UNAVAILABLE, nothing changed) when the storage has less room than `changes` record changes
+   * may take to be made and, should a later one fail, undone: a workflow asks before it starts, so a disk that is
+   * nearly full refuses it whole instead of leaving it half made with no room to undo it. Optional: a store that
+   * cannot run out of room mid-way (a database's transaction) needs no such check.
+   */
+  ensureRoom?(changes: number): Promise<void>;
 }
 
 /** Injection token for the file service. */
@@ -82,6 +90,8 @@ export interface StorageOptions {
    * have been logged.
    */
   compactAfterIdleMs?: number;
+  /** The file system storage goes through: the real one unless a test or a simulation gives another. */
+  fileSystem?: IFileSystem;
 }
 
 /** Injection token for the storage settings. */

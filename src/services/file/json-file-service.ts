@@ -1,11 +1,11 @@
 import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
-import { IntegrityError, UnavailableError, ValidationError } from '../../domain/errors/errors';
+import { IntegrityError, StorageUnavailableError, UnavailableError, ValidationError } from '../../domain/errors/errors';
 import { RECORD_KINDS, type RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { ILogger } from '../../logging/logger';
-import { guardIo } from '../../storage/io-errors';
+import { changedNothing, ensureWritable, guardIo, toStorageError } from '../../storage/io-errors';
 import { applyChanges, changeBetween, changeLogPathOf, type ChangeLine } from '../../storage/change-log';
 import { ChangeLogFile, sameLog, type ChangeLogState } from '../../storage/change-log-file';
 import { encodeCollectionWithChecksum, type CollectionSnapshot, type DecodeResult } from '../../storage/collection-file';
@@ -57,6 +57,9 @@ const FOLD_AFTER_BYTES = 1024 * 1024;
  * itself (a compaction that cannot keep up, or keeps failing, must not let the log grow without end).
  */
 const BACKGROUND_FOLD_SLACK = 4;
+/** Room a change's journal, audit and history lines may take, and room kept spare besides (see ensureRoom). */
+const LINES_PER_CHANGE_BYTES = 16 * 1024;
+const SPARE_BYTES = 64 * 1024;
 /** Default for StorageOptions.compactAfterIdleMs. */
 export const DEFAULT_COMPACT_AFTER_IDLE_MS = 1000;
 
@@ -131,11 +134,12 @@ export class JsonFileService implements IFileService {
       await this.fs.mkdir(await confine(this.dataDir, this.configDir), { recursive: true });
       await this.fs.mkdir(await confine(this.dataDir, join(this.dataDir, 'logs')), { recursive: true });
     });
+    // Looked for without the lock, which is taken only when there are some: start-up writes nothing otherwise.
+    const leftovers = async () => (await this.fs.readdir(await confine(this.dataDir, this.configDir))).filter(isTempFileName);
+    if ((await guardIo('initialize', this.configDir, leftovers)).length === 0) return;
     await this.lock.run(() =>
       guardIo('initialize', this.configDir, async () => {
-        for (const name of await this.fs.readdir(await confine(this.dataDir, this.configDir))) {
-          if (isTempFileName(name)) await this.fs.rm(join(this.configDir, name), { force: true });
-        }
+        for (const name of await leftovers()) await this.fs.rm(join(this.configDir, name), { force: true });
       }),
     );
   }
@@ -154,21 +158,41 @@ export class JsonFileService implements IFileService {
   }
 
   private async locked<T>(work: (tx: FileTransaction) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await guardIo('lock', this.configDir, () => this.fs.mkdir(this.configDir, { recursive: true }));
-    return this.lock.run(() => {
+    await ensureWritable(this.fs, this.dataDir);
+    try {
+      await this.fs.mkdir(this.configDir, { recursive: true });
+    } catch (error) {
+      throw changedNothing(toStorageError(error, 'create', this.configDir));
+    }
+    return this.lock.run(async () => {
       throwIfAborted(signal, 'lock');
-      return work({
-        read: (kind) => guardIo('read', this.pathOf(kind), () => this.readLocked(kind)),
-        history: (kind, id) => this.history(kind, id),
-        appendHistory: (kind, record) => {
-          throwIfAborted(signal, 'write');
-          return guardIo('write', this.historyOf(kind).path, () => this.historyOf(kind).file.append(record));
-        },
-        write: (kind, items) => {
-          throwIfAborted(signal, 'write');
-          return guardIo('write', this.pathOf(kind), () => this.writeLocked(kind, items));
-        },
-      });
+      // A fault of the environment met before this transaction's first write changed nothing: the error says so.
+      let writing = false;
+      const begin = () => {
+        throwIfAborted(signal, 'write');
+        writing = true;
+      };
+      try {
+        return await this.transactionWork(work, begin);
+      } catch (error) {
+        throw writing ? error : changedNothing(error);
+      }
+    });
+  }
+
+  /** The transaction `work` sees; `begin` is called before each write (see locked). */
+  private transactionWork<T>(work: (tx: FileTransaction) => Promise<T>, begin: () => void): Promise<T> {
+    return work({
+      read: (kind) => guardIo('read', this.pathOf(kind), () => this.readLocked(kind)),
+      history: (kind, id) => this.history(kind, id),
+      appendHistory: (kind, record) => {
+        begin();
+        return guardIo('write', this.historyOf(kind).path, () => this.historyOf(kind).file.append(record));
+      },
+      write: (kind, items) => {
+        begin();
+        return guardIo('write', this.pathOf(kind), () => this.writeLocked(kind, items));
+      },
     });
   }
 
@@ -186,7 +210,8 @@ export class JsonFileService implements IFileService {
     this.compactingInBackground = true;
     this.compact()
       // The changes are durable in the log already: a failed compaction only leaves the file behind it.
-      .catch((error: unknown) => this.logger.warn({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'))
+      // Logged, not warned: the next compaction (or compact(), whose caller reports it) tries again.
+      .catch((error: unknown) => this.logger.info({ err: error, dataDir: this.dataDir }, 'could not compact the change logs; they still hold every change'))
       .finally(() => {
         this.compactingInBackground = false;
       });
@@ -246,6 +271,26 @@ export class JsonFileService implements IFileService {
     } finally {
       for (const { file } of staged) await discardStaged(this.fs, file);
     }
+  }
+
+  async ensureRoom(changes: number): Promise<void> {
+    // A change writes at most a collection file (its change log instead once the file is large) plus lines of
+    // journal, audit and history; its undo the same again. Measured against the largest file there is now.
+    let largest = 0;
+    for (const kind of RECORD_KINDS) largest = Math.max(largest, (await this.fs.statIfExists(this.pathOf(kind)))?.size ?? 0);
+    const need = 2 * changes * (Math.min(largest, this.appendAboveBytes) + LINES_PER_CHANGE_BYTES) + SPARE_BYTES;
+    let free: number;
+    try {
+      free = await this.fs.freeBytes(this.dataDir);
+    } catch {
+      return; // no answer (a folder not made yet): the writes themselves report a full disk
+    }
+    if (free >= need) return;
+    const kib = (bytes: number) => `${Math.floor(bytes / 1024)} KiB`;
+    throw new StorageUnavailableError(
+      `cannot start the workflow in ${this.dataDir}: the disk is nearly full (${kib(free)} free; ${changes} changes need up to ${kib(need)} to be made and, if one fails, undone) (ENOSPC); nothing was changed; free some space and try again`,
+      { context: { service: 'file', operation: 'ensureRoom', file: this.dataDir, errno: 'ENOSPC', changed: false, free, need } },
+    );
   }
 
   async inspect<K extends RecordKind>(kind: K): Promise<FileInspection<RecordOf<K>>> {

@@ -202,7 +202,7 @@ describe('Feature: personality, role and agent services keep records valid, vers
       expect(await hashConfigFiles(env.dataDir)).to.deep.equal(before);
     });
 
-    it('wraps raw file-system errors with the operation, the file and the cause; busy errors are UNAVAILABLE', async function () {
+    it('wraps raw file-system errors with the operation, the file and the cause; busy errors are UNAVAILABLE, I/O errors STORAGE_UNAVAILABLE', async function () {
       const before = await hashConfigFiles(env.dataDir);
       const busy = Object.assign(new Error('resource busy'), { code: 'EBUSY' });
       sinon.stub(fsp, 'rename').rejects(busy);
@@ -214,7 +214,8 @@ describe('Feature: personality, role and agent services keep records valid, vers
       expect(await hashConfigFiles(env.dataDir)).to.deep.equal(before);
       sinon.stub(fsp, 'open').rejects(Object.assign(new Error('i/o error'), { code: 'EIO' }));
       const io = await rejection(env.configuration.createRole(valid.role));
-      expect(io.code).to.equal('INTERNAL_ERROR');
+      expect(io.code).to.equal('STORAGE_UNAVAILABLE');
+      expect(io.message).to.include('I/O error');
     });
   });
 });

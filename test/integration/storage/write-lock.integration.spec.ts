@@ -9,6 +9,7 @@ import { hashConfigFiles } from '../../support/disk';
 import { agentWithDependencies, validRecords } from '../../support/records';
 import { misbehave } from '../../support/service-fakes';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
+import { WriteLock } from '../../../src/storage/write-lock';
 
 describe('Feature: the cross-process write lock waits, gives up clearly, and recovers stale locks', function () {
   let env: TestContainer;
@@ -38,6 +39,24 @@ describe('Feature: the cross-process write lock waits, gives up clearly, and rec
       await release();
     }
     expect((await impatient.configuration.createPersonality(validRecords().personality)).version).to.equal(1);
+  });
+
+  it('names the process and host that hold the lock when it gives up, so the user knows whom to wait for', async function () {
+    const impatient = await createTestContainer({ dataDir: env.dataDir, lockTimeoutMs: 300 });
+    const holder = new WriteLock(join(env.dataDir, 'config'), { timeoutMs: 1000, staleMs: 5000, confineTo: env.dataDir });
+    const release = await holder.acquire();
+    try {
+      const blocked = await impatient.configuration.createPersonality(validRecords().personality).then(
+        () => null,
+        (e: AgentcfgError) => e,
+      );
+      expect(blocked?.code).to.equal('UNAVAILABLE');
+      expect(blocked?.message).to.include(`locked by process ${process.pid} on this host`);
+    } finally {
+      await release();
+    }
+    expect(existsSync(join(env.dataDir, 'config.lock')), 'released: no lock left').to.equal(false);
+    expect(existsSync(join(env.dataDir, 'config.lock.owner')), 'nor its owner record').to.equal(false);
   });
 
   it('takes over a lock left behind by a killed process once it is stale', async function () {

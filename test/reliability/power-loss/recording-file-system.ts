@@ -130,6 +130,14 @@ export class RecordingFileSystem implements IFileSystem {
     return nodeFileSystem.statIfExists(path);
   }
 
+  checkWritable(path: string) {
+    return nodeFileSystem.checkWritable(path);
+  }
+
+  freeBytes(path: string) {
+    return nodeFileSystem.freeBytes(path);
+  }
+
   stat(path: string) {
     return nodeFileSystem.stat(path);
   }
