@@ -37,7 +37,7 @@ export function workflowCommands(io: CliIO, result: CommandResult): Command {
 
   group
     .command('run <file>')
-    .description('run a workflow from a JSON file (- reads stdin); exit 0 when completed, 9 when compensated, 10 when an undo failed')
+    .description('run a workflow from a JSON file (- reads stdin); exit 0 when completed, 9 when compensated (11 when the storage refused a write), 10 when an undo failed')
     .action(
       action(io, result, async (ctx, file: string) => {
         const definition = await readJsonInput(file, io);

@@ -3,7 +3,7 @@ import type { AnyRecord } from '../domain/records';
 import type { StepService } from '../domain/workflow/workflow-definition';
 import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
 import { recordError } from './recorded-error';
-import type { StepServices } from './step-executor';
+import { awaitedLater, type StepServices } from './step-executor';
 import type { Compensation } from './workflow-run';
 import type { SecurityContext } from '../security/security-context';
 
@@ -41,7 +41,7 @@ export class Compensator {
     for (const [index, intent] of intents.entries()) {
       let policyLog: Promise<unknown> = Promise.resolve();
       const onEvent = (event: PolicyEvent) => {
-        policyLog = policyLog.then(() => journal.append('step.policy', { stepId: intent.stepId, event, compensation: true }));
+        policyLog = awaitedLater(policyLog.then(() => journal.append('step.policy', { stepId: intent.stepId, event, compensation: true })));
       };
       try {
         if (intent.notWritten && intent.service !== 'custom') {

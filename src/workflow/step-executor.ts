@@ -35,6 +35,15 @@ interface Progress {
   returned?: boolean;
 }
 
+/**
+ * A promise whose failure is seen when it is awaited, later: marked handled now, so a journal write that fails
+ * meanwhile (a full disk) is not an unhandled rejection that ends the process.
+ */
+export function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** A fault of the storage met part way through a write (not before it): the change may be in place. */
 function mayHaveWritten(error: unknown): boolean {
   for (let e = error, depth = 0; e !== undefined && e !== null && depth < 10; e = (e as Error).cause, depth++) {
@@ -105,7 +114,7 @@ export class StepExecutor {
     let mayHaveWritten = false;
     const onEvent = (event: PolicyEvent) => {
       if (event.kind === 'timeout') mayHaveWritten = progress.timedOut = true;
-      progress.policyLog = progress.policyLog.then(() => journal.append('step.policy', { stepId: step.id, event }));
+      progress.policyLog = awaitedLater(progress.policyLog.then(() => journal.append('step.policy', { stepId: step.id, event })));
     };
     const intent = deepFreeze(await this.plan(workflowId, step, input));
     await journal.append('step.intent', intent as unknown as Record<string, unknown>);

@@ -26,6 +26,7 @@ import { IAccessControl } from '../security/access-control';
 import type { SecurityContext } from '../security/security-context';
 import { AuditedJournal, type JournalWriter } from './audited-journal';
 import { auditFailure } from '../audit/audit-failure';
+import { typedIfEnvironmental } from '../storage/io-errors';
 
 /** The definition as the journal keeps it: custom steps' code cannot be stored, only their ids and inputs. */
 function jsonDefinition(definition: WorkflowDefinition): unknown {
@@ -85,8 +86,10 @@ export class WorkflowEngine implements IWorkflowService {
     } catch (error) {
       throw await auditFailure(this.audit, context, 'workflow.run', error);
     }
-    if (this.customCodeRunning > 0) return this.execute(planned, context);
-    return this.oneAtATime.runExclusive(() => this.execute(planned, context));
+    // The journal's own writes are not storage-guarded one by one: a fault of the environment gets its type here.
+    const execute = () => this.execute(planned, context).catch((error: unknown) => Promise.reject(typedIfEnvironmental(error)));
+    if (this.customCodeRunning > 0) return execute();
+    return this.oneAtATime.runExclusive(execute);
   }
 
   /** Runs a checked workflow: journal, steps, and compensation when a step fails. */
@@ -152,6 +155,10 @@ export class WorkflowEngine implements IWorkflowService {
   }
 
   async recover(options: RecoverOptions, securityContext: SecurityContext): Promise<RecoveryReport[]> {
+    return this.recoverAll(options, securityContext).catch((error: unknown) => Promise.reject(typedIfEnvironmental(error)));
+  }
+
+  private async recoverAll(options: RecoverOptions, securityContext: SecurityContext): Promise<RecoveryReport[]> {
     const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.recover' });
     // Unended ones by their marker, not only by a lock left behind: a power cut can lose the lock and keep the journal.
     const ids = options.includeFailed ? await this.store.list() : await this.store.listUnended();

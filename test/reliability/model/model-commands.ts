@@ -1,33 +1,91 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { RecordKind } from '../../../src/domain/record';
-import { isAgentcfgError } from '../../../src/domain/errors/agentcfg-error';
+import { isAgentcfgError, type AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
+import type { WorkflowRun } from '../../../src/workflow/workflow-run';
 import { callOrdinal } from '../../support/coordination';
 import type { Misbehaviour } from '../../support/service-fakes';
 import { applyCascadeDelete, applyConfigurationUpdate, applyRecordOp, cloneModel, replaceModel, staleAgents, usersOf, type ConfigurationModel, type Outcome, type RecordOp } from './configuration-model';
-import { readModel, type ModelSystem } from './model-system';
+import { leftovers, readModel, type ModelSystem } from './model-system';
 import { bodyOf, describeOp, describeSpec, opSpec, patchOf, resolveOp, stepOf, type OpSpec } from './record-ops';
+import { ENVIRONMENT_ERRNOS, type StorageFault } from './storage-fault-switch';
 
 type ModelCommand = fc.AsyncCommand<ConfigurationModel, ModelSystem>;
 
 /** What the commands did across all runs, for the figures line. */
-export const modelStats = { commands: 0, completed: 0, refused: 0, workflows: 0, faults: 0, recovered: 0 };
+export const modelStats = {
+  commands: 0,
+  completed: 0,
+  refused: 0,
+  workflows: 0,
+  faults: 0,
+  recovered: 0,
+  /** Storage faults armed, and those that fired (the command made at least k faultable calls). */
+  storageArmed: 0,
+  storageFired: 0,
+  /** Commands a fired storage fault made fail with STORAGE_UNAVAILABLE: records left as before, or found as after. */
+  storageRefused: 0,
+  storageUnchanged: 0,
+  storageApplied: 0,
+  /** Restarts after a fired storage fault (a new container: start-up recovery). */
+  restarts: 0,
+};
+
+/**
+ * A storage fault a command arms: the k-th faultable file-system call from the command's start fails with errno
+ * (if the command makes fewer calls, it never fires). After one that fired, the system goes on in the same
+ * container, or (`restart`) in a new one on the same folder, as the next CLI command would.
+ */
+export interface StoragePlan extends StorageFault {
+  restart: boolean;
+}
+
+function describeStorage(plan: StoragePlan | undefined): string {
+  return plan ? ` [storage: ${plan.errno} at call ${plan.k}${plan.restart ? ', then restart' : ''}]` : '';
+}
 
 const PERMANENT: Misbehaviour = { kind: 'permanent', code: 'INTERNAL_ERROR', message: 'injected fault' };
 
-/** The error code a call failed with, or null; anything that is not an AgentcfgError fails the test. */
-async function codeOf(work: Promise<unknown>): Promise<string | null> {
+/** The error a call failed with, or null; anything that is not an AgentcfgError fails the test. */
+async function failureOf(work: Promise<unknown>): Promise<AgentcfgError | null> {
   try {
     await work;
     return null;
   } catch (error) {
     if (!isAgentcfgError(error)) throw error;
-    return error.code;
+    return error;
   }
 }
 
-/** After every command: the records are exactly the model's, and verify names exactly the agents the model calls stale. */
+/** The records a model holds, in a form two models compare by (key order aside). */
+function recordsOf(model: ConfigurationModel): string {
+  return JSON.stringify(
+    (['personality', 'role', 'agent'] as const).map((kind) =>
+      [...model[kind]]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([id, r]) => [id, r.version, r.mark, r.template, r.personalityId ?? null, r.roleId ?? null, r.stamp ? [r.stamp.personality, r.stamp.role] : null]),
+    ),
+  );
+}
+
+/** Rejections nothing handled in time, while `watchUnhandledRejections` watches: in a CLI process each one ends it. */
+const unhandled: unknown[] = [];
+
+/**
+ * Collects the promise rejections left unhandled until the disposer is called. Mocha swallows them, but a plain
+ * Node process (the CLI) dies of the first, in the middle of whatever it was writing; so a command leaving one fails.
+ */
+export function watchUnhandledRejections(): () => void {
+  const collect = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', collect);
+  return () => process.off('unhandledRejection', collect);
+}
+
+/** After every command: no rejection left unhandled, the records exactly the model's, and verify naming exactly the agents the model calls stale. */
 export async function checkAgainstModel(model: ConfigurationModel, real: ModelSystem, after: string): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const lost = unhandled.splice(0).map((reason) => String((reason as Error)?.stack ?? reason).split('\n').slice(0, 4).join(' | '));
+  expect(lost.length, `rejections left unhandled during ${after} (a CLI process would die of the first):\n${lost.join('\n')}`).to.equal(0);
   const actual = await readModel(real.configuration);
   for (const kind of ['personality', 'role', 'agent'] as const) {
     expect([...actual[kind].keys()].sort(), `${kind} ids after ${after}`).to.deep.equal([...model[kind].keys()].sort());
@@ -38,18 +96,108 @@ export async function checkAgainstModel(model: ConfigurationModel, real: ModelSy
   expect(findings, `verify after ${after}`).to.deep.equal(staleAgents(model).map((id) => `STALE_RESOLUTION:${id}`));
 }
 
-/** Runs `work` with the faults `arm` sets, disarming them whatever happens. */
-async function withFaults<T>(real: ModelSystem, arm: () => void, work: () => Promise<T>): Promise<T> {
+/** Runs `work` with the service faults `arm` sets and the storage fault planned, disarming them all whatever happens. */
+async function withFaults<T>(real: ModelSystem, arm: () => void, work: () => Promise<T>, storage?: StoragePlan): Promise<T> {
   arm();
+  if (storage) {
+    modelStats.storageArmed++;
+    real.storage.arm(storage);
+  }
   try {
     return await work();
   } finally {
     real.faults.disarm();
+    real.storage.disarm();
   }
 }
 
+/** The label of a command whose storage fault fired (where it fired), or undefined when none fired. */
+function firedLabel(real: ModelSystem, storage: StoragePlan | undefined, label: string): string | undefined {
+  const fired = storage && real.storage.fired;
+  return fired && `${label} [storage: ${storage.errno} fired at call ${storage.k}, ${fired.call} of ${fired.file}]`;
+}
+
+/** How a command whose storage fault fired ended: its error (code, message, context), or null for a success. */
+interface FaultedOutcome {
+  code: string;
+  message: string;
+  context: Record<string, unknown>;
+}
+
+/**
+ * Settles a command in which the planted storage fault fired. The fault may land before the change, inside it,
+ * or after its commit point (a folder fsync after the rename), so the honest expectation is: the model's own
+ * outcome, or STORAGE_UNAVAILABLE; never another code (an INTERNAL_ERROR only as the injected service fault).
+ * A success leaves the records as the model's "after" with nothing to finish. After a failure the system finishes
+ * what the fault left (start-up recovery when restarted, then recoverWorkflows, FAILED ones included): the records
+ * are then exactly as before (the model's expectation for a refused write: unchanged, and the only one when the
+ * model refuses too, or the error says nothing was changed or everything undone) or exactly the model's "after"
+ * (the fault came after the commit point: the model takes the change). Never half; verify clean; no lock or temp
+ * file left behind.
+ */
+async function settleStorageFault(
+  model: ConfigurationModel,
+  next: ConfigurationModel,
+  expected: Outcome,
+  failure: FaultedOutcome | null,
+  real: ModelSystem,
+  label: string,
+  plan: StoragePlan,
+): Promise<void> {
+  modelStats.storageFired++;
+  const actual = failure?.code ?? null;
+  expect(actual, `outcome of ${label}: ${failure?.message ?? 'succeeded'}`).to.be.oneOf([...new Set([expected, 'STORAGE_UNAVAILABLE'])]);
+  if (actual === 'INTERNAL_ERROR') expect(failure?.message, `the INTERNAL_ERROR of ${label} is the injected one`).to.include('injected fault');
+  const after = expected === null ? next : model;
+  if (failure === null) {
+    replaceModel(model, after);
+    modelStats.completed++;
+    await checkAgainstModel(model, real, label);
+    if (plan.restart) {
+      modelStats.restarts++;
+      await real.restart();
+      await checkAgainstModel(model, real, `${label}, then a restart`);
+    }
+  } else {
+    if (plan.restart) {
+      modelStats.restarts++;
+      await real.restart();
+    }
+    await real.configuration.recoverWorkflows({ includeFailed: true });
+    const records = recordsOf(await readModel(real.configuration));
+    const unchanged = records === recordsOf(model);
+    const applied = !unchanged && records === recordsOf(after);
+    const undone = failure.context.changed === false || failure.context.workflowStatus === 'COMPENSATED' || failure.context.workflowStatus === 'FAILED';
+    const where = `${label}, refused with ${actual}${failure.context.changed === false ? ' (nothing changed)' : ''}${undone && failure.context.changed !== false ? ' (undone)' : ''}${plan.restart ? ', then a restart' : ''}, and recovered`;
+    if (actual === 'STORAGE_UNAVAILABLE') {
+      modelStats.storageRefused++;
+      if (applied && !undone) modelStats.storageApplied++;
+      else modelStats.storageUnchanged++;
+    }
+    // Exactly as before, or (a storage fault said to have maybe changed something) exactly as after; else the
+    // comparison with "before" below shows what is half.
+    if (applied && actual === 'STORAGE_UNAVAILABLE' && !undone) {
+      replaceModel(model, after);
+      modelStats.completed++;
+    } else modelStats.refused++;
+    await checkAgainstModel(model, real, where);
+  }
+  expect(await leftovers(real.configuration.dataDir), `locks or temp files left behind after ${label}`).to.deep.equal([]);
+}
+
 /** Checks a call's outcome; when it succeeded, the simulated model becomes the model; then checks the folder. */
-async function settle(model: ConfigurationModel, next: ConfigurationModel, expected: Outcome, actual: string | null, real: ModelSystem, label: string): Promise<void> {
+async function settle(
+  model: ConfigurationModel,
+  next: ConfigurationModel,
+  expected: Outcome,
+  failure: AgentcfgError | null,
+  real: ModelSystem,
+  label: string,
+  storage?: StoragePlan,
+): Promise<void> {
+  const faulted = firedLabel(real, storage, label);
+  if (storage && faulted) return settleStorageFault(model, next, expected, failure && { code: failure.code, message: failure.message, context: failure.context }, real, faulted, storage);
+  const actual = failure?.code ?? null;
   expect(actual, `outcome of ${label}`).to.equal(expected);
   if (expected === null) {
     replaceModel(model, next);
@@ -63,6 +211,7 @@ class CreateCommand implements ModelCommand {
   constructor(
     readonly spec: OpSpec,
     readonly fault: boolean,
+    readonly storage?: StoragePlan,
   ) {}
   check = () => true;
   async run(model: ConfigurationModel, real: ModelSystem): Promise<void> {
@@ -74,10 +223,11 @@ class CreateCommand implements ModelCommand {
     const { configuration } = real;
     const create = () => (op.kind === 'personality' ? configuration.createPersonality(body) : op.kind === 'role' ? configuration.createRole(body) : configuration.createAgent(body));
     const arm = () => this.fault && (modelStats.faults++, real.faults.arm(op.kind, 'create', PERMANENT));
-    await settle(model, next, expected, await withFaults(real, arm, () => codeOf(create())), real, `${describeOp(op)}${this.fault ? ' [create fails]' : ''}`);
+    const failure = await withFaults(real, arm, () => failureOf(create()), this.storage);
+    await settle(model, next, expected, failure, real, `${describeOp(op)}${this.fault ? ' [create fails]' : ''}${describeStorage(this.storage)}`, this.storage);
   }
   toString(): string {
-    return `${describeSpec(this.spec)}${this.fault ? ' [create fails]' : ''}`;
+    return `${describeSpec(this.spec)}${this.fault ? ' [create fails]' : ''}${describeStorage(this.storage)}`;
   }
 }
 
@@ -88,6 +238,7 @@ class UpdateCommand implements ModelCommand {
     readonly guard: 'none' | 'current' | 'stale',
     /** Fail the n-th agent's re-resolution (when agents use the record). */
     readonly failAgent: number,
+    readonly storage?: StoragePlan,
   ) {}
   check = () => true;
   async run(model: ConfigurationModel, real: ModelSystem): Promise<void> {
@@ -101,11 +252,11 @@ class UpdateCommand implements ModelCommand {
     const next = cloneModel(model);
     const expected = applyConfigurationUpdate(next, { ...op, ...options }, fault);
     const arm = () => fault !== undefined && (modelStats.faults++, real.faults.arm('agent', 'update', PERMANENT, fault));
-    const actual = await withFaults(real, arm, () => codeOf(real.configuration.updateRecord(op.kind, op.id, patchOf(op), options)));
-    await settle(model, next, expected, actual, real, `${describeOp(op)}${this.flags()}`);
+    const failure = await withFaults(real, arm, () => failureOf(real.configuration.updateRecord(op.kind, op.id, patchOf(op), options)), this.storage);
+    await settle(model, next, expected, failure, real, `${describeOp(op)}${this.flags()}`, this.storage);
   }
   private flags(): string {
-    return `${this.guard === 'none' ? '' : ` (expected version: ${this.guard})`}${this.failAgent > 0 ? ` [re-resolving agent ${this.failAgent} fails]` : ''}`;
+    return `${this.guard === 'none' ? '' : ` (expected version: ${this.guard})`}${this.failAgent > 0 ? ` [re-resolving agent ${this.failAgent} fails]` : ''}${describeStorage(this.storage)}`;
   }
   toString(): string {
     return `${describeSpec(this.spec)}${this.flags()}`;
@@ -119,6 +270,7 @@ class DeleteCommand implements ModelCommand {
     readonly cascade: boolean,
     readonly staleGuard: boolean,
     readonly fault: boolean,
+    readonly storage?: StoragePlan,
   ) {}
   check = () => true;
   async run(model: ConfigurationModel, real: ModelSystem): Promise<void> {
@@ -132,10 +284,11 @@ class DeleteCommand implements ModelCommand {
     const { configuration } = real;
     const remove = () => (kind === 'personality' ? configuration.deletePersonality(id, { ...guard, cascade }) : kind === 'role' ? configuration.deleteRole(id, guard) : configuration.deleteAgent(id, guard));
     const arm = () => this.fault && (modelStats.faults++, real.faults.arm(kind, 'delete', PERMANENT));
-    await settle(model, next, expected, await withFaults(real, arm, () => codeOf(remove())), real, `delete ${kind} ${id}${this.flags(kind)}`);
+    const failure = await withFaults(real, arm, () => failureOf(remove()), this.storage);
+    await settle(model, next, expected, failure, real, `delete ${kind} ${id}${this.flags(kind)}`, this.storage);
   }
   private flags(kind: RecordKind): string {
-    return `${this.cascade && kind === 'personality' ? ' --cascade' : ''}${this.staleGuard ? ' (stale expected version)' : ''}${this.fault ? ' [delete fails]' : ''}`;
+    return `${this.cascade && kind === 'personality' ? ' --cascade' : ''}${this.staleGuard ? ' (stale expected version)' : ''}${this.fault ? ' [delete fails]' : ''}${describeStorage(this.storage)}`;
   }
   toString(): string {
     return `${describeSpec(this.spec)}${this.flags(this.spec.kind)}`;
@@ -159,6 +312,7 @@ class WorkflowCommand implements ModelCommand {
     readonly specs: OpSpec[],
     readonly fault: StepFault | undefined,
     readonly breakUndo: boolean,
+    readonly storage?: StoragePlan,
   ) {}
   check = () => true;
   async run(model: ConfigurationModel, real: ModelSystem): Promise<void> {
@@ -190,8 +344,25 @@ class WorkflowCommand implements ModelCommand {
         real.faults.arm(newest.kind, 'revert', PERMANENT);
       }
     };
-    const run = await withFaults(real, arm, () => real.configuration.runWorkflow({ name: 'model-workflow', steps }));
     const label = `workflow(${ops.map(describeOp).join('; ')})${this.flags()}`;
+    let run: WorkflowRun;
+    try {
+      run = await withFaults(real, arm, () => real.configuration.runWorkflow({ name: 'model-workflow', steps }), this.storage);
+    } catch (error) {
+      // A storage fault in the journal itself fails the call (STORAGE_UNAVAILABLE, checked in settleStorageFault).
+      const faulted = firedLabel(real, this.storage, label);
+      if (!this.storage || !faulted || !isAgentcfgError(error)) throw error;
+      await settleStorageFault(model, next, expected, { code: error.code, message: error.message, context: error.context }, real, faulted, this.storage);
+      return;
+    }
+    const faulted = firedLabel(real, this.storage, label);
+    if (this.storage && faulted) {
+      const { status, error } = run;
+      expect(status, `status of ${faulted}`).to.be.oneOf(['COMPLETED', 'COMPENSATED', 'FAILED']);
+      const outcome = status === 'COMPLETED' ? null : { code: String(error?.code), message: String(error?.message), context: { workflowStatus: status } };
+      await settleStorageFault(model, next, expected, outcome, real, faulted, this.storage);
+      return;
+    }
     if (expected === null) {
       expect(run.status, `status of ${label}`).to.equal('COMPLETED');
       replaceModel(model, next);
@@ -211,7 +382,7 @@ class WorkflowCommand implements ModelCommand {
     await checkAgainstModel(model, real, label);
   }
   private flags(): string {
-    return `${this.fault ? ` [step s${this.fault.at}: ${this.fault.behaviour}]` : ''}${this.breakUndo ? ' [newest undo fails]' : ''}`;
+    return `${this.fault ? ` [step s${this.fault.at}: ${this.fault.behaviour}]` : ''}${this.breakUndo ? ' [newest undo fails]' : ''}${describeStorage(this.storage)}`;
   }
   toString(): string {
     return `workflow(${this.specs.map(describeSpec).join('; ')})${this.flags()}`;
@@ -221,15 +392,34 @@ class WorkflowCommand implements ModelCommand {
 const rarely = fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 });
 const workflowSpecs = fc.array(opSpec(['create', 'update', 'delete']), { minLength: 1, maxLength: 3 });
 
-const create = fc.tuple(opSpec(['create']), rarely).map(([spec, fault]) => new CreateCommand(spec, fault));
+/**
+ * Now and then (one command in four) a storage fault: an environment errno at a call small enough to land inside
+ * the command most of the time (a record write makes 10-20 faultable calls, a workflow 30-60); shrinks to none.
+ */
+const storageFault = (maxCall: number): fc.Arbitrary<StoragePlan | undefined> =>
+  fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 3 },
+    { arbitrary: fc.record({ k: fc.integer({ min: 1, max: maxCall }), errno: fc.constantFrom(...ENVIRONMENT_ERRNOS), restart: fc.boolean() }), weight: 1 },
+  );
+const RECORD_CALLS = 40;
+const WORKFLOW_CALLS = 64;
+
+const create = fc.tuple(opSpec(['create']), rarely, storageFault(RECORD_CALLS)).map(([spec, fault, storage]) => new CreateCommand(spec, fault, storage));
 const update = fc
-  .tuple(opSpec(['update']), fc.constantFrom('none' as const, 'none' as const, 'current' as const, 'stale' as const), fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 }))
-  .map(([spec, guard, failAgent]) => new UpdateCommand(spec, guard, failAgent));
-const remove = fc.tuple(opSpec(['delete']), fc.boolean(), rarely, rarely).map(([spec, cascade, stale, fault]) => new DeleteCommand(spec, cascade, stale, fault));
-const workflow = workflowSpecs.map((specs) => new WorkflowCommand(specs, undefined, false));
+  .tuple(
+    opSpec(['update']),
+    fc.constantFrom('none' as const, 'none' as const, 'current' as const, 'stale' as const),
+    fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 }),
+    storageFault(RECORD_CALLS),
+  )
+  .map(([spec, guard, failAgent, storage]) => new UpdateCommand(spec, guard, failAgent, storage));
+const remove = fc
+  .tuple(opSpec(['delete']), fc.boolean(), rarely, rarely, storageFault(RECORD_CALLS))
+  .map(([spec, cascade, stale, fault, storage]) => new DeleteCommand(spec, cascade, stale, fault, storage));
+const workflow = fc.tuple(workflowSpecs, storageFault(WORKFLOW_CALLS)).map(([specs, storage]) => new WorkflowCommand(specs, undefined, false, storage));
 const faultyWorkflow = fc
-  .tuple(workflowSpecs, fc.nat(), fc.constantFrom('permanent' as const, 'transient-passes' as const, 'transient-exhausts' as const), fc.boolean())
-  .map(([specs, at, behaviour, breakUndo]) => new WorkflowCommand(specs, { at: at % specs.length, behaviour }, breakUndo));
+  .tuple(workflowSpecs, fc.nat(), fc.constantFrom('permanent' as const, 'transient-passes' as const, 'transient-exhausts' as const), fc.boolean(), storageFault(WORKFLOW_CALLS))
+  .map(([specs, at, behaviour, breakUndo, storage]) => new WorkflowCommand(specs, { at: at % specs.length, behaviour }, breakUndo, storage));
 
 /** Every command the model-based test draws from (listed as often as it should be drawn). */
 export const modelCommands: fc.Arbitrary<ModelCommand>[] = [create, create, update, update, update, remove, remove, workflow, workflow, faultyWorkflow];

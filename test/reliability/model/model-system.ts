@@ -1,5 +1,5 @@
-import { cp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, readdir, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { createContainer } from '../../../src/di/container';
 import type { RecordKind } from '../../../src/domain/record';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
@@ -8,11 +8,44 @@ import { FaultSwitch } from '../../support/fault-switch';
 import { createTestContainer } from '../../support/test-container';
 import { makeFastTempDir } from '../fast-temp-dir';
 import type { ConfigurationModel, ModelRecord } from './configuration-model';
+import { StorageFaultSwitch } from './storage-fault-switch';
 
-/** The real services on a data folder, with a switch to make one of them misbehave. */
+/**
+ * The real services on a data folder, with a switch to make one of them misbehave, and one to make a file-system
+ * call fail under all of them (the container stores through it).
+ */
 export interface ModelSystem {
   configuration: IConfigurationService;
   faults: FaultSwitch;
+  storage: StorageFaultSwitch;
+  /**
+   * A new process on the same data folder, as the next CLI command would be: a fresh container over the same file
+   * system, started (start-up recovery included); `configuration` and `faults` are then its.
+   */
+  restart(): Promise<void>;
+}
+
+/** A container on `dataDir` over `storage`'s file system, with quick resilience policies and a fault switch, started. */
+async function start(dataDir: string, storage: StorageFaultSwitch): Promise<{ configuration: IConfigurationService; faults: FaultSwitch }> {
+  const container = createContainer({ dataDir, resilience: FAST_RESILIENCE, fileSystem: storage.fs });
+  const faults = new FaultSwitch(container);
+  const configuration = container.get<IConfigurationService>(IConfigurationService);
+  await configuration.initialize();
+  return { configuration, faults };
+}
+
+/** Lock folders, lock-owner records and temp files under `dataDir`: what a later command could trip over. */
+export async function leftovers(dataDir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (/\.lock$|\.lock\.owner$|\.tmp$|\.tmp-/.test(entry.name)) found.push(relative(dataDir, path));
+      else if (entry.isDirectory()) await walk(path);
+    }
+  };
+  await walk(dataDir);
+  return found.sort();
 }
 
 /** The field each kind's commands write, as the model keeps it. */
@@ -61,14 +94,20 @@ export class ModelRunFolders {
     return new ModelRunFolders(seeded, join(root, 'run'));
   }
 
-  /** A fresh copy of the seeded folder, opened with quick resilience policies and a fault switch; and its model. */
+  /** A fresh copy of the seeded folder, opened with quick resilience policies and both fault switches; and its model. */
   async open(): Promise<{ model: ConfigurationModel; real: ModelSystem }> {
     await rm(this.run, { recursive: true, force: true });
     await cp(this.seeded, this.run, { recursive: true });
-    const container = createContainer({ dataDir: this.run, resilience: FAST_RESILIENCE });
-    const faults = new FaultSwitch(container);
-    const configuration = container.get<IConfigurationService>(IConfigurationService);
-    await configuration.initialize();
-    return { model: await readModel(configuration), real: { configuration, faults } };
+    const dataDir = this.run;
+    const storage = new StorageFaultSwitch();
+    const real: ModelSystem = {
+      ...(await start(dataDir, storage)),
+      storage,
+      async restart() {
+        storage.disarm();
+        Object.assign(real, await start(dataDir, storage));
+      },
+    };
+    return { model: await readModel(real.configuration), real };
   }
 }
