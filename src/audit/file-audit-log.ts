@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { IntegrityError } from '../domain/errors/errors';
 import { ILogger } from '../logging/logger';
-import { StorageOptions } from '../services/file/file-service';
+import { StorageOptions } from '../storage/storage-options';
 import { ensureWritable, guardIo } from '../storage/io-errors';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
 import { verifyAuditChain, type AuditHead, type AuditVerification } from './audit-chain';

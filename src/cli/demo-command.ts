@@ -5,7 +5,7 @@ import type { RoleInput } from '../domain/role/role';
 import type { IConfigurationService } from '../services/configuration/configuration-service';
 import type { CliIO } from './cli-io';
 import { action, type CommandResult } from './command-context';
-import { agentCommands, personalityCommands, roleCommands } from './record-kinds';
+import { recordCommandSpec } from './record-kinds';
 import { recordTable, type RecordCommandSpec } from './record-commands';
 
 const DEMO_PERSONALITY: PersonalityInput = {
@@ -74,9 +74,9 @@ export function demoCommand(io: CliIO, result: CommandResult): Command {
         const resolved = await c.resolveAgent('demo-reviewer');
         const summary = await c.summary();
         const tables = {
-          personalities: await table(personalityCommands, c),
-          roles: await table(roleCommands, c),
-          agents: await table(agentCommands, c),
+          personalities: await table(recordCommandSpec('personality'), c),
+          roles: await table(recordCommandSpec('role'), c),
+          agents: await table(recordCommandSpec('agent'), c),
         };
         const data = {
           dataDir: c.dataDir,

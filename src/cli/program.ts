@@ -9,7 +9,8 @@ import { ExitCode } from './exit-codes';
 import { initCommand } from './init-command';
 import { Output } from './output';
 import { recordCommands } from './record-commands';
-import { agentCommands, personalityCommands, roleCommands } from './record-kinds';
+import { recordCommandSpec } from './record-kinds';
+import { RECORD_KINDS } from '../domain/kinds/registry';
 import { addCreateWithCommand, exportCommand, importCommand } from './bundle-commands';
 import { workflowCommands } from './workflow-commands';
 import { repairCommand, verifyCommand } from './consistency-commands';
@@ -39,12 +40,15 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
     );
   program.addCommand(initCommand(io, result));
   program.addCommand(demoCommand(io, result));
-  program.addCommand(recordCommands(personalityCommands, io, result));
-  program.addCommand(recordCommands(roleCommands, io, result));
-  const agent = recordCommands(agentCommands, io, result);
-  addResolveCommand(agent, io, result);
-  addCreateWithCommand(agent, io, result);
-  program.addCommand(agent);
+  for (const kind of RECORD_KINDS) {
+    const group = recordCommands(recordCommandSpec(kind), io, result);
+    // What agents add to the record commands every kind has.
+    if (kind === 'agent') {
+      addResolveCommand(group, io, result);
+      addCreateWithCommand(group, io, result);
+    }
+    program.addCommand(group);
+  }
   program.addCommand(workflowCommands(io, result));
   program.addCommand(importCommand(io, result));
   program.addCommand(exportCommand(io, result));

@@ -3,13 +3,15 @@ import { CONFLICT_STRATEGIES, FIELD_RULES, type ConflictStrategy, type FieldRule
 import { NotFoundError } from '../domain/errors/errors';
 import type { IConfigurationService } from '../services/configuration/configuration-service';
 import type { VersionGuard } from '../services/shared/record-service';
+import type { RecordKind } from '../domain/kinds/registry';
 import type { CliIO } from './cli-io';
 import { action, type CommandResult } from './command-context';
 import type { Output } from './output';
 import { readJsonInput } from './read-json-input';
 import { formatFields, formatTable } from './text-format';
 
-interface StoredRecord {
+/** The fields of a stored record the command line shows for every kind. */
+export interface StoredRecord {
   id: string;
   name: string;
   version: number;
@@ -17,7 +19,7 @@ interface StoredRecord {
 }
 
 /** The operations of one kind, as the configuration service offers them. */
-interface RecordOperations {
+export interface RecordOperations {
   list(): Promise<StoredRecord[]>;
   get(id: string): Promise<StoredRecord | null>;
   create(input: unknown): Promise<StoredRecord>;
@@ -26,14 +28,14 @@ interface RecordOperations {
 
 /** How the command line shows and reaches one kind of record. */
 export interface RecordCommandSpec {
-  kind: 'personality' | 'role' | 'agent';
-  /** Offer `delete --cascade` (delete the agents that use the record first, in one workflow). */
-  cascade?: boolean;
+  kind: RecordKind;
+  /** Offer `delete --cascade`, deleting first the records (of these plurals) that use the record, in one workflow. */
+  cascade?: readonly string[];
   operations(configuration: IConfigurationService): RecordOperations;
   /** Advice to print (on stderr) after a record is written, e.g. an unknown model. */
   warnings?(record: StoredRecord): string[];
   /** Extra table columns after id and name. */
-  columns: { headers: string[]; cells(record: StoredRecord): string[] };
+  columns: { headers: readonly string[]; cells(record: StoredRecord): string[] };
 }
 
 /** A table of records with the kind's extra columns. */
@@ -160,11 +162,12 @@ export function recordCommands(spec: RecordCommandSpec, io: CliIO, result: Comma
     .command('delete <id>')
     .description(`delete ${aKind} (templates and records in use are refused)`)
     .option('--expected-version <n>', 'refuse with CONFLICT unless the record is at this version', parseVersion);
-  if (spec.cascade) remove.option('--cascade', `first delete the agents that use this ${kind}, all or nothing`);
+  const users = spec.cascade?.join(' and ');
+  if (users) remove.option('--cascade', `first delete the ${users} that use this ${kind}, all or nothing`);
   remove.action(
     action(io, result, async (ctx, id: string, options: { expectedVersion?: number; cascade?: boolean }) => {
       const record = await (await ops(ctx)).delete(id, { ...guardFrom(options), ...(options.cascade ? { cascade: true } : {}) });
-      return ctx.output.success(record, () => `Deleted ${kind} '${record.id}'${options.cascade ? ' and the agents that used it' : ''}.`);
+      return ctx.output.success(record, () => `Deleted ${kind} '${record.id}'${options.cascade ? ` and the ${users} that used it` : ''}.`);
     }),
   );
 

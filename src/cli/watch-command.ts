@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { ChangeEvent } from '../services/events/change-feed';
 import type { CliIO } from './cli-io';
+import { RECORD_KINDS } from '../domain/kinds/registry';
 import { action, type CommandResult } from './command-context';
 import { parseVersion } from './record-commands';
 
@@ -21,8 +22,8 @@ export function watchCommand(io: CliIO, result: CommandResult): Command {
         else io.stdout(`Watching ${configuration.dataDir} (Ctrl-C to stop)\n`);
         return new Promise<number>((resolve) => {
           let seen = 0;
-          const subscriptions = [configuration.onDidChangePersonality, configuration.onDidChangeRole, configuration.onDidChangeAgent].map((on) =>
-            on.call(configuration, (event: ChangeEvent) => {
+          const subscriptions = RECORD_KINDS.map((kind) =>
+            configuration.onDidChange(kind, (event: ChangeEvent) => {
               if (ctx.output.json) line({ ok: true, data: event });
               else io.stdout(`${event.kind} ${event.id} ${event.change} (version ${event.version}, revision ${event.revision})\n`);
               if (options.count !== undefined && ++seen >= options.count) stop();

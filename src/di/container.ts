@@ -7,12 +7,10 @@ import { principalSchema, type Principal } from '../security/security-context';
 import { parseInput } from '../domain/validation/parse-input';
 import { Container, ContainerModule } from 'inversify';
 import { ILogger, silentLogger } from '../logging/logger';
-import { agentModule } from '../services/agent/agent-module';
 import { configurationModule } from '../services/configuration/configuration-module';
 import { fileModule } from '../services/file/file-module';
-import type { StorageOptions } from '../services/file/file-service';
-import { personalityModule } from '../services/personality/personality-module';
-import { roleModule } from '../services/role/role-module';
+import type { StorageOptions } from '../storage/storage-options';
+import { recordsModule } from '../services/shared/records-module';
 import { resilienceModule } from '../resilience/resilience-module';
 import type { ResilienceOverrides } from '../resilience/service-policies';
 import { workflowModule } from '../workflow/workflow-module';
@@ -53,9 +51,7 @@ export function createContainer(options: ContainerOptions): Container {
     fileModule(storage),
     auditModule,
     securityModule(authority),
-    personalityModule,
-    roleModule,
-    agentModule,
+    recordsModule,
     resilienceModule(resilience),
     workflowModule,
     consistencyModule,

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
 
-/** The three kinds of configuration record. */
-export const RECORD_KINDS = ['personality', 'role', 'agent'] as const;
-
-/** One of the three kinds of configuration record. */
-export type RecordKind = (typeof RECORD_KINDS)[number];
+/** One kind of configuration record (the registry in kinds/registry.ts lists them). */
+export type { RecordKind } from './kinds/registry';
 
 /** Fields every stored record carries, managed by the services rather than by callers. */
 export const recordMetaShape = {

@@ -1,14 +1,7 @@
-import type { Agent } from './agent/agent';
-import type { Personality } from './personality/personality';
-import type { RecordKind } from './record';
-import type { Role } from './role/role';
+import type { RecordByKind, RecordKind } from './kinds/registry';
 
 /** The stored record type of each kind. */
-export interface RecordByKind {
-  personality: Personality;
-  role: Role;
-  agent: Agent;
-}
+export type { RecordByKind } from './kinds/registry';
 
 /** The stored record type of kind K. */
 export type RecordOf<K extends RecordKind> = RecordByKind[K];

@@ -1,8 +1,5 @@
 import type { z } from 'zod';
-import { agentSchema } from '../domain/agent/agent';
-import { personalitySchema } from '../domain/personality/personality';
-import type { RecordKind } from '../domain/record';
-import { roleSchema } from '../domain/role/role';
+import { everyKind, KINDS, type EveryKind, type RecordKind } from '../domain/kinds/registry';
 
 /** Where and how one kind of record is stored. */
 export interface CollectionSpec {
@@ -15,12 +12,13 @@ export interface CollectionSpec {
   schema: z.ZodType;
 }
 
-/** The collection files of a data folder, one per kind. */
-export const COLLECTION_SPECS: Readonly<Record<RecordKind, CollectionSpec>> = {
-  personality: { kind: 'personality', fileName: 'personalities.json', itemsKey: 'personalities', schema: personalitySchema },
-  role: { kind: 'role', fileName: 'roles.json', itemsKey: 'roles', schema: roleSchema },
-  agent: { kind: 'agent', fileName: 'agents.json', itemsKey: 'agents', schema: agentSchema },
-};
+/** The collection files of a data folder, one per kind of the registry. */
+export const COLLECTION_SPECS: EveryKind<CollectionSpec> = everyKind((kind) => ({
+  kind,
+  fileName: KINDS[kind].fileName,
+  itemsKey: KINDS[kind].plural,
+  schema: KINDS[kind].recordSchema,
+}));
 
 /** Version of the collection file format. */
 export const SCHEMA_VERSION = 1;

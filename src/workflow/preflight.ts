@@ -1,10 +1,8 @@
 import type { z } from 'zod';
-import { agentCreateSchema } from '../domain/agent/agent';
 import type { ErrorDetail } from '../domain/errors/agentcfg-error';
 import { ValidationError } from '../domain/errors/errors';
 import { ID_PATTERN, idSchema } from '../domain/ids';
-import { personalityCreateSchema } from '../domain/personality/personality';
-import { roleCreateSchema } from '../domain/role/role';
+import { everyKind, KINDS, type EveryKind } from '../domain/kinds/registry';
 import { issuesToDetails, parseInput } from '../domain/validation/parse-input';
 import { findForbiddenKeys } from '../domain/validation/forbidden-keys';
 import { findReferences, planExecutionOrder } from '../domain/workflow/step-references';
@@ -14,16 +12,11 @@ import {
   recordStepSchema,
   workflowDefinitionSchema,
   type RecordStep,
-  type StepService,
   type WorkflowDefinition,
   type WorkflowStep,
 } from '../domain/workflow/workflow-definition';
 
-const CREATE_SCHEMAS: Record<StepService, z.ZodType> = {
-  personality: personalityCreateSchema,
-  role: roleCreateSchema,
-  agent: agentCreateSchema,
-};
+const CREATE_SCHEMAS: EveryKind<z.ZodType> = everyKind((kind) => KINDS[kind].createSchema);
 
 const INPUT_KEYS = { update: ['id', 'patch', 'expectedVersion', 'strategy', 'rules'], delete: ['id', 'expectedVersion'] } as const;
 

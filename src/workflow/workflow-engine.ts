@@ -9,10 +9,9 @@ import { parseInput } from '../domain/validation/parse-input';
 import { isCustomStep, WorkflowStatus, type WorkflowDefinition, type WorkflowStep } from '../domain/workflow/workflow-definition';
 import { ILogger } from '../logging/logger';
 import { IServicePolicies } from '../resilience/service-policies';
-import { IAgentService } from '../services/agent/agent-service';
-import { IFileService, StorageOptions } from '../services/file/file-service';
-import { IPersonalityService } from '../services/personality/personality-service';
-import { IRoleService } from '../services/role/role-service';
+import { IFileService } from '../services/file/file-service';
+import { StorageOptions } from '../storage/storage-options';
+import { IRecordServices } from '../services/shared/record-services';
 import { Compensator } from './compensator';
 import { JournalStore } from './journal-store';
 import type { WorkflowJournal } from './workflow-journal';
@@ -62,9 +61,7 @@ export class WorkflowEngine implements IWorkflowService {
 
   constructor(
     @inject(StorageOptions) storage: StorageOptions,
-    @inject(IPersonalityService) personalities: IPersonalityService,
-    @inject(IRoleService) roles: IRoleService,
-    @inject(IAgentService) agents: IAgentService,
+    @inject(IRecordServices) records: IRecordServices,
     @inject(IServicePolicies) policies: IServicePolicies,
     @inject(ILogger) private readonly logger: ILogger,
     @inject(IAccessControl) private readonly access: IAccessControl,
@@ -72,7 +69,8 @@ export class WorkflowEngine implements IWorkflowService {
     @inject(IFileSystem) fs: IFileSystem,
     @inject(IFileService) private readonly files: IFileService,
   ) {
-    const services = { personality: personalities, role: roles, agent: agents } as unknown as StepServices;
+    // Every kind of the registry is a step service.
+    const services: StepServices = records;
     this.store = new JournalStore(storage.dataDir, fs);
     this.executor = new StepExecutor(services, policies);
     this.compensator = new Compensator(services, policies);

@@ -1,15 +1,14 @@
 import type { RecordStep } from '../../src/domain/workflow/workflow-definition';
 import type { ResilienceOverrides } from '../../src/resilience/service-policies';
-import { IAgentService } from '../../src/services/agent/agent-service';
 import type { IConfigurationService } from '../../src/services/configuration/configuration-service';
-import { IPersonalityService } from '../../src/services/personality/personality-service';
-import { IRoleService } from '../../src/services/role/role-service';
+import { everyKind } from '../../src/domain/kinds/registry';
+import { recordServiceToken } from '../../src/services/shared/record-services';
 import { loadFixture } from './fixtures';
 import type { Misbehaviour } from './service-fakes';
 import { validRecords } from './records';
 
 /** The DI token of each step service. */
-export const SERVICE_TOKENS = { personality: IPersonalityService, role: IRoleService, agent: IAgentService } as const;
+export const SERVICE_TOKENS = everyKind<symbol>(recordServiceToken);
 
 /** Quick policies for scenarios that do not measure timing: 1 ms backoff, a 100 ms timeout, a breaker that stays closed. */
 export const FAST_RESILIENCE: ResilienceOverrides = { retry: { initialDelayMs: 1 }, breaker: { consecutiveFailures: 100 }, timeoutMs: 100 };

@@ -1,4 +1,3 @@
-import type { RecordKind } from '../../src/domain/record';
 import type { IConfigurationService } from '../../src/services/configuration/configuration-service';
 import type { InputAttack, TraversalAttack } from './attack-catalogue';
 
@@ -22,7 +21,7 @@ export function sendInput(configuration: IConfigurationService, attack: InputAtt
     case 'create-with':
       return configuration.createAgentWithDependencies(body);
     case 'update':
-      return configuration.updateRecord(attack.kind as RecordKind, UPDATE_TARGETS[attack.kind as RecordKind], body);
+      return configuration.updateRecord(attack.kind as keyof typeof UPDATE_TARGETS, UPDATE_TARGETS[attack.kind as keyof typeof UPDATE_TARGETS], body);
     case 'create':
       if (attack.kind === 'personality') return configuration.createPersonality(body);
       if (attack.kind === 'role') return configuration.createRole(body);
@@ -40,7 +39,7 @@ export function inputCommand(attack: InputAttack, file: string): string[] {
     case 'create-with':
       return ['agent', 'create-with', '--file', file];
     case 'update':
-      return [attack.kind, 'update', UPDATE_TARGETS[attack.kind as RecordKind], '--file', file];
+      return [attack.kind, 'update', UPDATE_TARGETS[attack.kind as keyof typeof UPDATE_TARGETS], '--file', file];
     case 'create':
       return [attack.kind, 'create', '--file', file];
   }

@@ -1,11 +1,12 @@
+import { RECORD_KINDS, type RecordKind } from '../kinds/registry';
 import { z } from 'zod';
 import { requiredText, text } from '../record';
 import { CONFLICT_STRATEGIES, FIELD_RULES } from '../conflict/resolve-update';
 
-/** The services a workflow step can call. */
-export const STEP_SERVICES = ['personality', 'role', 'agent'] as const;
+/** The services a workflow step can call: one per kind of record. */
+export const STEP_SERVICES = RECORD_KINDS as readonly [RecordKind, ...RecordKind[]];
 /** One service a step can call. */
-export type StepService = (typeof STEP_SERVICES)[number];
+export type StepService = RecordKind;
 
 /** What a step does to its service's records. */
 export const STEP_ACTIONS = ['create', 'update', 'delete'] as const;

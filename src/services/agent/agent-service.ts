@@ -1,8 +1,7 @@
-import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
-import type { IRecordService } from '../shared/record-service';
+import { recordServiceToken, type RecordServiceOf } from '../shared/record-services';
 
-/** Stores agents; each must reference an existing personality and role. */
-export type IAgentService = IRecordService<Agent, AgentInput, AgentPatch>;
+/** The agent service: the record service of kind 'agent' (see RecordService). */
+export type IAgentService = RecordServiceOf<'agent'>;
 
 /** Injection token for the agent service. */
-export const IAgentService = Symbol.for('agentcfg.IAgentService');
+export const IAgentService = recordServiceToken('agent');

@@ -1,4 +1,4 @@
-import type { Agent } from '../../domain/agent/agent';
+import { KINDS, RECORD_KINDS, type RecordKind } from '../../domain/kinds/registry';
 import { withoutManagedFields, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
 import type { WorkflowDefinition } from '../../domain/workflow/workflow-definition';
 
@@ -16,48 +16,48 @@ export function createAgentWithDependenciesWorkflow(request: AgentWithDependenci
   return { name: 'create-agent-with-dependencies', steps };
 }
 
-/** Deletes the agents that use a personality, then the personality. */
-export function cascadeDeletePersonalityWorkflow(id: string, agents: readonly Agent[], expectedVersion?: number): WorkflowDefinition {
+/** Deletes the records that use a record, then the record. */
+export function cascadeDeleteWorkflow(kind: RecordKind, id: string, users: readonly { kind: RecordKind; id: string; version: number }[], expectedVersion?: number): WorkflowDefinition {
   return {
-    name: 'delete-personality-cascade',
+    name: `delete-${kind}-cascade`,
     steps: [
-      ...agents.map((agent) => ({ id: `agent-${agent.id}`, service: 'agent' as const, action: 'delete' as const, input: { id: agent.id, expectedVersion: agent.version } })),
-      { id: 'personality', service: 'personality', action: 'delete', input: expectedVersion === undefined ? { id } : { id, expectedVersion } },
+      ...users.map((user) => ({ id: `${user.kind}-${user.id}`, service: user.kind, action: 'delete' as const, input: { id: user.id, expectedVersion: user.version } })),
+      { id: kind, service: kind, action: 'delete', input: expectedVersion === undefined ? { id } : { id, expectedVersion } },
     ],
   };
 }
 
-/** Creates every record of a bundle, personalities and roles before the agents that use them. */
+/** Creates every record of a bundle, each kind after the kinds it references (the registry's order). */
 export function importWorkflow(bundle: Bundle): WorkflowDefinition {
-  const creates = (service: 'personality' | 'role' | 'agent', records: Record<string, unknown>[]) =>
-    records.map((record, i) => ({ id: `${service}-${i}`, service, action: 'create' as const, input: withoutManagedFields(record) }));
   return {
     name: 'import',
-    steps: [...creates('personality', bundle.personalities), ...creates('role', bundle.roles), ...creates('agent', bundle.agents)],
+    steps: RECORD_KINDS.flatMap((service) =>
+      (bundle[KINDS[service].plural] as Record<string, unknown>[]).map((record, i) => ({ id: `${service}-${i}`, service, action: 'create' as const, input: withoutManagedFields(record) })),
+    ),
   };
 }
 
 /**
- * Changes a personality or role and re-resolves every agent built from it, in one workflow: if any agent
- * cannot be re-resolved, the change is undone with the agents.
+ * Changes a record and stamps again every record that derives fields from it (an agent's resolution), in one
+ * workflow: if any cannot be, the change is undone with them.
  */
 export function changeWithPropagationWorkflow(
-  kind: 'personality' | 'role',
+  kind: RecordKind,
   id: string,
   patch: unknown,
   options: { expectedVersion?: number; strategy?: string; rules?: Readonly<Record<string, string>> },
-  agents: readonly Agent[],
+  dependents: readonly { kind: RecordKind; id: string }[],
 ): WorkflowDefinition {
   return {
     name: `update-${kind}-and-propagate`,
     steps: [
       { id: 'change', service: kind, action: 'update', input: { id, patch, ...options } },
-      // Re-resolving stamps whatever the agent is now, so another writer's change to it is no conflict.
-      ...agents.map((agent, i) => ({
-        id: `agent-${i + 1}`,
-        service: 'agent' as const,
+      // Stamping again takes whatever the record is now, so another writer's change to it is no conflict.
+      ...dependents.map((dependent, i) => ({
+        id: `${dependent.kind}-${i + 1}`,
+        service: dependent.kind,
         action: 'update' as const,
-        input: { id: agent.id, patch: {}, strategy: 'last-write-wins' },
+        input: { id: dependent.id, patch: {}, strategy: 'last-write-wins' },
         dependsOn: ['change'],
       })),
     ],

@@ -4,16 +4,14 @@ import { IAccessControl } from '../../security/access-control';
 import type { ContextAuthority } from '../../security/context-authority';
 import type { Principal } from '../../security/security-context';
 import { IWorkflowService } from '../../workflow/workflow-service';
-import { IAgentService } from '../agent/agent-service';
 import { IConsistencyService } from '../consistency/consistency-service';
 import { IChangeFeed } from '../events/change-feed';
 import { IFileService } from '../file/file-service';
-import { IPersonalityService } from '../personality/personality-service';
-import { IRoleService } from '../role/role-service';
+import { IRecordServices } from '../shared/record-services';
 import { IConfigurationService } from './configuration-service';
 import { ConfigurationService, type ConfigurationParts } from './configuration-service-impl';
 
-type Parts = [IFileService, IPersonalityService, IRoleService, IAgentService, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog];
+type Parts = [IFileService, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog];
 
 /**
  * Binds the configuration service, handing it the authority's `issue` in a closure: no other binding holds
@@ -23,11 +21,11 @@ export function configurationModule(issue: ContextAuthority['issue'], principal:
   return new ContainerModule(({ bind }) => {
     bind<IConfigurationService>(IConfigurationService)
       .toResolvedValue(
-        (...[files, personalities, roles, agents, workflows, consistency, feed, access, audit]: Parts) => {
-          const parts: ConfigurationParts = { files, personalities, roles, agents, workflows, consistency, feed, access, audit, issue };
+        (...[files, records, workflows, consistency, feed, access, audit]: Parts) => {
+          const parts: ConfigurationParts = { files, records, workflows, consistency, feed, access, audit, issue };
           return new ConfigurationService(parts, principal);
         },
-        [IFileService, IPersonalityService, IRoleService, IAgentService, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog],
+        [IFileService, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog],
       )
       .inSingletonScope();
   });

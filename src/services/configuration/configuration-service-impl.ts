@@ -11,13 +11,15 @@ import type { IFileService } from '../file/file-service';
 import type { IPersonalityService } from '../personality/personality-service';
 import type { IRoleService } from '../role/role-service';
 import type { IRecordService, ResolvedUpdate, VersionGuard } from '../shared/record-service';
-import type { RecordKind } from '../../domain/record';
-import type { AnyRecord } from '../../domain/records';
-import type { ConfigurationSummary, DeletePersonalityOptions, IConfigurationService, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
+import { KINDS, RECORD_KINDS, referencesTo, type RecordKind } from '../../domain/kinds/registry';
+import type { KindDefinition } from '../../domain/kinds/kind';
+import type { AnyRecord, RecordOf } from '../../domain/records';
+import type { IRecordServices, RecordServiceOf } from '../shared/record-services';
+import type { ConfigurationSummary, DeleteOptions, DeletePersonalityOptions, IConfigurationService, RecordsApi, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
 import type { IChangeFeed, ChangeListener, Disposable } from '../events/change-feed';
 import type { IConsistencyService, RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
-import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle } from '../../domain/bundle';
+import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle, type CountsByKind } from '../../domain/bundle';
 import { AgentcfgError } from '../../domain/errors/agentcfg-error';
 import type { ErrorCode } from '../../domain/errors/error-code';
 import { ConflictError, ValidationError } from '../../domain/errors/errors';
@@ -34,7 +36,7 @@ import type { Right } from '../../security/rights';
 import { principalSchema, type Principal, type SecurityContext } from '../../security/security-context';
 import { auditFilterSchema } from '../../audit/audit-filter';
 import { auditFailure } from '../../audit/audit-failure';
-import { cascadeDeletePersonalityWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
+import { cascadeDeleteWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
 import { changedPaths } from '../../domain/conflict/field-paths';
 import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
 
@@ -46,9 +48,7 @@ function outputOf<T>(run: WorkflowRun, stepId: string): T {
 /** What the configuration service coordinates; `issue` is the only way to make a security context. */
 export interface ConfigurationParts {
   files: IFileService;
-  personalities: IPersonalityService;
-  roles: IRoleService;
-  agents: IAgentService;
+  records: IRecordServices;
   workflows: IWorkflowService;
   consistency: IConsistencyService;
   feed: IChangeFeed;
@@ -73,6 +73,7 @@ const SYSTEM_ACTOR = 'system';
  */
 export class ConfigurationService implements IConfigurationService {
   private readonly files: IFileService;
+  private readonly services: IRecordServices;
   private readonly personalities: IPersonalityService;
   private readonly roles: IRoleService;
   private readonly agents: IAgentService;
@@ -85,7 +86,8 @@ export class ConfigurationService implements IConfigurationService {
     readonly principal: Principal,
     private readonly shared: SharedState = { recoveredAtStartup: [] },
   ) {
-    ({ files: this.files, personalities: this.personalities, roles: this.roles, agents: this.agents, workflows: this.workflows, consistency: this.consistency, feed: this.feed } = parts);
+    ({ files: this.files, records: this.services, workflows: this.workflows, consistency: this.consistency, feed: this.feed } = parts);
+    ({ personality: this.personalities, role: this.roles, agent: this.agents } = this.services);
   }
 
   as(principal: Principal): IConfigurationService {
@@ -116,6 +118,9 @@ export class ConfigurationService implements IConfigurationService {
     }
   }
 
+  onDidChange(kind: RecordKind, listener: ChangeListener): Disposable {
+    return this.feed.subscribe(kind, listener);
+  }
   onDidChangePersonality(listener: ChangeListener): Disposable {
     return this.feed.subscribe('personality', listener);
   }
@@ -173,21 +178,52 @@ export class ConfigurationService implements IConfigurationService {
   async updatePersonality(id: string, patch: PersonalityPatch, options?: UpdateOptions): Promise<Personality> {
     return (await this.updateRecord('personality', id, patch, options)).record as Personality;
   }
-  async deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
+  deletePersonality(id: string, options: DeletePersonalityOptions = {}): Promise<Personality> {
+    return this.deleteRecord('personality', id, options);
+  }
+
+  /** Deletes a record; with `cascade` (kinds whose definition allows it), the records that use it first, in one workflow. */
+  private async deleteRecord<K extends RecordKind>(kind: K, id: string, options: DeleteOptions = {}): Promise<RecordOf<K>> {
     const { cascade, ...guard } = options;
-    if (!cascade) return this.changed(this.personalities.delete(id, { ...guard, context: this.issueContext() }));
+    const service = this.serviceOf(kind);
+    if (!cascade || !(KINDS[kind] as KindDefinition).cascadeDelete) return this.changed(service.delete(id, { ...guard, context: this.issueContext() }));
     return this.request(
       'write',
-      'personality.delete-cascade',
+      `${kind}.delete-cascade`,
       async (context) => {
-        const personality = await this.personalities.get(id);
-        if (!personality) throw new NotFoundError('personality', id, { service: 'configuration', operation: 'deletePersonality' });
-        const users = (await this.agents.list()).filter((a) => a.personalityId === id);
-        await this.completed(await this.changed(this.workflows.run(cascadeDeletePersonalityWorkflow(id, users, guard.expectedVersion), context)));
-        return personality;
+        const record = await service.get(id);
+        if (!record) throw new NotFoundError(kind, id, { service: 'configuration', operation: 'delete' });
+        const users = await this.usersOf(kind, id);
+        await this.completed(await this.changed(this.workflows.run(cascadeDeleteWorkflow(kind, id, users, guard.expectedVersion), context)));
+        return record;
       },
-      { kind: 'personality', id: id.slice(0, 100) },
+      { kind, id: id.slice(0, 100) },
     );
+  }
+
+  /** The records of every kind that reference the record `kind`/`id`, with their versions. */
+  private async usersOf(kind: RecordKind, id: string, only?: (holder: RecordKind) => boolean): Promise<{ kind: RecordKind; id: string; version: number }[]> {
+    const users: { kind: RecordKind; id: string; version: number }[] = [];
+    for (const reference of referencesTo(kind)) {
+      if (only && !only(reference.kind)) continue;
+      for (const record of await this.serviceOf(reference.kind).list()) {
+        if ((record as Record<string, unknown>)[reference.field] === id) users.push({ kind: reference.kind, id: record.id, version: record.version });
+      }
+    }
+    return users;
+  }
+
+  records<K extends RecordKind>(kind: K): RecordsApi<K> {
+    const service = this.serviceOf(kind);
+    return {
+      list: () => service.list(),
+      get: (id) => service.get(id),
+      create: (input) => this.changed(service.create(input, { context: this.issueContext() })),
+      update: async (id, patch, options) => (await this.updateRecord(kind, id, patch, options)).record as RecordOf<K>,
+      delete: (id, options) => this.deleteRecord(kind, id, options),
+      history: (id) => service.history(id),
+      restore: (id, version) => this.changed(service.restore(id, version, { context: this.issueContext() })),
+    };
   }
 
   createRole(input: RoleInput): Promise<Role> {
@@ -224,9 +260,8 @@ export class ConfigurationService implements IConfigurationService {
 
   async updateRecord(kind: RecordKind, id: string, patch: unknown, options: UpdateOptions = {}): Promise<ResolvedUpdate<AnyRecord>> {
     const context = this.issueContext();
-    if (kind === 'agent') return this.changed(this.serviceFor(kind).updateResolved(id, patch, { ...options, context }));
-    const field = kind === 'personality' ? 'personalityId' : 'roleId';
-    const dependents = (await this.agents.list()).filter((a) => a[field] === id);
+    // Records that derive fields from this one (an agent's resolution) are stamped again with it, in one workflow.
+    const dependents = await this.usersOf(kind, id, (holder) => (KINDS[holder] as KindDefinition).derive !== undefined);
     if (dependents.length === 0) return this.changed(this.serviceFor(kind).updateResolved(id, patch, { ...options, context }));
     return this.request(
       'write',
@@ -261,8 +296,11 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   private serviceFor(kind: RecordKind): IRecordService<AnyRecord, unknown, unknown> {
-    const services = { personality: this.personalities, role: this.roles, agent: this.agents };
-    return services[kind] as unknown as IRecordService<AnyRecord, unknown, unknown>;
+    return this.services[kind] as unknown as IRecordService<AnyRecord, unknown, unknown>;
+  }
+
+  private serviceOf<K extends RecordKind>(kind: K): RecordServiceOf<K> {
+    return this.services[kind] as RecordServiceOf<K>;
   }
 
   async resolveAgent(id: string): Promise<ResolvedAgent> {
@@ -303,26 +341,22 @@ export class ConfigurationService implements IConfigurationService {
     });
   }
 
-  async importBundle(bundle: unknown): Promise<WorkflowOutcome<{ personalities: number; roles: number; agents: number }>> {
+  async importBundle(bundle: unknown): Promise<WorkflowOutcome<CountsByKind>> {
     return this.request('write', 'import', async (context) => {
       const parsed = parseInput(bundleSchema, bundle, 'bundle', { service: 'configuration', operation: 'import' });
-      const result = { personalities: parsed.personalities.length, roles: parsed.roles.length, agents: parsed.agents.length };
-      if (result.personalities + result.roles + result.agents === 0) {
-        throw new ValidationError('the bundle holds no records to import', [{ path: '', message: 'no personalities, roles or agents' }]);
+      const plurals = RECORD_KINDS.map((kind) => KINDS[kind].plural);
+      const result = Object.fromEntries(plurals.map((plural) => [plural, (parsed[plural] as unknown[]).length])) as CountsByKind;
+      if (Object.values(result).every((n) => n === 0)) {
+        const kinds = `${plurals.slice(0, -1).join(', ')} or ${plurals[plurals.length - 1]}`;
+        throw new ValidationError('the bundle holds no records to import', [{ path: '', message: `no ${kinds}` }]);
       }
       return { result, workflow: await this.completed(await this.changed(this.workflows.run(importWorkflow(parsed), context))) };
     });
   }
 
   async exportBundle(): Promise<Bundle> {
-    const [personalities, roles, agents] = await Promise.all([this.personalities.list(), this.roles.list(), this.agents.list()]);
-    return {
-      schemaVersion: 1,
-      exportedAt: new Date().toISOString(),
-      personalities: personalities.filter((p) => !p.isTemplate),
-      roles: roles.filter((r) => !r.isTemplate),
-      agents,
-    };
+    const records = await Promise.all(RECORD_KINDS.map(async (kind) => [KINDS[kind].plural, (await this.serviceOf(kind).list()).filter((r) => !r.isTemplate)] as const));
+    return { schemaVersion: 1, exportedAt: new Date().toISOString(), ...(Object.fromEntries(records) as unknown as Omit<Bundle, 'schemaVersion' | 'exportedAt'>) };
   }
 
   /** A built-in workflow's run when it completed; otherwise its error, rethrown with the workflow named. */

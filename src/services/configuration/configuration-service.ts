@@ -1,7 +1,8 @@
 import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
 import type { Personality, PersonalityInput, PersonalityPatch } from '../../domain/personality/personality';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
-import type { AgentWithDependencies, Bundle } from '../../domain/bundle';
+import type { AgentWithDependencies, Bundle, CountsByKind } from '../../domain/bundle';
+import type { InputOf, PatchOf } from '../shared/record-services';
 import type { WorkflowDefinition } from '../../domain/workflow/workflow-definition';
 import type { WorkflowRun } from '../../workflow/workflow-run';
 import type { RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
@@ -9,7 +10,7 @@ import type { ResolvedUpdate, VersionGuard, WriteOptions } from '../shared/recor
 import type { RecordKind } from '../../domain/record';
 import type { ChangeListener, Disposable } from '../events/change-feed';
 import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
-import type { AnyRecord } from '../../domain/records';
+import type { AnyRecord, RecordOf } from '../../domain/records';
 import type { Principal, SecurityContext } from '../../security/security-context';
 import type { AuditFilter } from '../../audit/audit-log';
 import type { AuditEntry } from '../../audit/audit-entry';
@@ -32,6 +33,21 @@ export interface ResolvedAgent {
 export interface DeletePersonalityOptions extends VersionGuard {
   /** Delete the agents that use it first, all in one workflow. */
   cascade?: boolean;
+}
+
+/** Options of a delete: a version guard, and for kinds that allow it, `cascade` (the records that use it first). */
+export type DeleteOptions = DeletePersonalityOptions;
+
+/** The records of one kind, read and changed as the configuration service's principal. */
+export interface RecordsApi<K extends RecordKind> {
+  list(): Promise<RecordOf<K>[]>;
+  get(id: string): Promise<RecordOf<K> | null>;
+  create(input: InputOf<K>): Promise<RecordOf<K>>;
+  /** A merge patch; records that derive fields from this one are stamped again in the same workflow. */
+  update(id: string, patch: PatchOf<K>, options?: UpdateOptions): Promise<RecordOf<K>>;
+  delete(id: string, options?: DeleteOptions): Promise<RecordOf<K>>;
+  history(id: string): Promise<RecordOf<K>[]>;
+  restore(id: string, version: number): Promise<RecordOf<K>>;
 }
 
 /** What a built-in workflow made, and the run that made it. */
@@ -90,6 +106,8 @@ export interface IConfigurationService {
   updateAgent(id: string, patch: AgentPatch, options?: UpdateOptions): Promise<Agent>;
   deleteAgent(id: string, guard?: VersionGuard): Promise<Agent>;
 
+  /** The records of one kind of the registry (`records('role').list()`); the typed methods above are shortcuts. */
+  records<K extends RecordKind>(kind: K): RecordsApi<K>;
   /** Updates any kind of record, saying where each changed field came from. */
   updateRecord(kind: RecordKind, id: string, patch: unknown, options?: UpdateOptions): Promise<ResolvedUpdate<AnyRecord>>;
   /** Previous versions of a record, oldest first. */
@@ -102,6 +120,8 @@ export interface IConfigurationService {
   /** Reconciles what verify finds (admins only); dangling agents are only reported unless `pruneDangling`. */
   repair(options?: RepairOptions): Promise<RepairReport>;
 
+  /** Change events of one kind of record, made here or by another process using the same folder. */
+  onDidChange(kind: RecordKind, listener: ChangeListener): Disposable;
   /** Change events of personalities, made here or by another process using the same folder. */
   onDidChangePersonality(listener: ChangeListener): Disposable;
   /** Change events of roles. */
@@ -129,7 +149,7 @@ export interface IConfigurationService {
   /** Creates the personality and role (inline, or uses existing ids) and the agent, all or nothing. */
   createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>>;
   /** Creates every record of a bundle, all or nothing. */
-  importBundle(bundle: Bundle | unknown): Promise<WorkflowOutcome<{ personalities: number; roles: number; agents: number }>>;
+  importBundle(bundle: Bundle | unknown): Promise<WorkflowOutcome<CountsByKind>>;
   /** The user's records (templates left out) as a bundle that `importBundle` accepts. */
   exportBundle(): Promise<Bundle>;
 }

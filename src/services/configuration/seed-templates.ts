@@ -1,10 +1,6 @@
-import { personalitySchema } from '../../domain/personality/personality';
-import { roleCreateSchema, roleSchema } from '../../domain/role/role';
-import { personalityCreateSchema } from '../../domain/personality/personality';
-import { PERSONALITY_TEMPLATES } from '../../domain/templates/personality-templates';
-import { ROLE_TEMPLATES } from '../../domain/templates/role-templates';
+import { KINDS, RECORD_KINDS, type RecordKind } from '../../domain/kinds/registry';
+import type { KindDefinition } from '../../domain/kinds/kind';
 import type { FileTransaction, IFileService } from '../file/file-service';
-import type { z } from 'zod';
 import { digestOf } from '../../audit/audit-entry';
 import type { IAuditLog } from '../../audit/audit-log';
 import type { SecurityContext } from '../../security/security-context';
@@ -13,11 +9,9 @@ async function seed(
   tx: FileTransaction,
   audit: IAuditLog,
   context: SecurityContext,
-  kind: 'personality' | 'role',
-  templates: readonly { id: string }[],
-  createSchema: z.ZodType,
-  recordSchema: z.ZodType,
+  kind: RecordKind,
 ): Promise<number> {
+  const { templates, createSchema, recordSchema } = KINDS[kind] as KindDefinition;
   const { items } = await tx.read(kind);
   const present = new Set(items.map((r) => r.id));
   const now = new Date().toISOString();
@@ -32,19 +26,20 @@ async function seed(
   return missing.length;
 }
 
-/** Adds the shipped template personalities and roles that a data folder lacks; writes nothing when none is missing. */
-export async function seedTemplates(files: IFileService, audit: IAuditLog, context: SecurityContext): Promise<{ personalities: number; roles: number }> {
+/** Adds the templates of every kind that a data folder lacks; writes nothing when none is missing. */
+export async function seedTemplates(files: IFileService, audit: IAuditLog, context: SecurityContext): Promise<Partial<Record<RecordKind, number>>> {
+  const withTemplates = RECORD_KINDS.filter((kind) => KINDS[kind].templates.length > 0);
   // Checked without the lock first: a seeded folder (the usual case) is not written, so reads work on a full disk.
-  const lacks = async (kind: 'personality' | 'role', templates: readonly { id: string }[]) => {
+  const lacks = async (kind: RecordKind) => {
     const present = new Set((await files.read(kind)).items.map((r) => r.id));
-    return templates.some((t) => !present.has(t.id));
+    return KINDS[kind].templates.some((t: { id: string }) => !present.has(t.id));
   };
-  if (!(await lacks('personality', PERSONALITY_TEMPLATES)) && !(await lacks('role', ROLE_TEMPLATES))) return { personalities: 0, roles: 0 };
-  return files.transaction(
-    async (tx) => ({
-      personalities: await seed(tx, audit, context, 'personality', PERSONALITY_TEMPLATES, personalityCreateSchema, personalitySchema),
-      roles: await seed(tx, audit, context, 'role', ROLE_TEMPLATES, roleCreateSchema, roleSchema),
-    }),
-    { context },
-  );
+  const lacking: RecordKind[] = [];
+  for (const kind of withTemplates) if (await lacks(kind)) lacking.push(kind);
+  if (lacking.length === 0) return {};
+  return files.transaction(async (tx) => {
+    const seeded: Partial<Record<RecordKind, number>> = {};
+    for (const kind of withTemplates) seeded[kind] = await seed(tx, audit, context, kind);
+    return seeded;
+  }, { context });
 }

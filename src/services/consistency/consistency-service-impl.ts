@@ -1,12 +1,9 @@
 import { inject, injectable } from 'inversify';
-import type { Agent } from '../../domain/agent/agent';
-import type { Personality } from '../../domain/personality/personality';
-import { resolutionOf } from '../../domain/prompt/resolution';
-import { RECORD_KINDS } from '../../domain/record';
-import type { Role } from '../../domain/role/role';
+import { everyKind, KINDS, RECORD_KINDS, type EveryKind, type RecordKind } from '../../domain/kinds/registry';
+import type { KindDefinition, Reference } from '../../domain/kinds/kind';
+import { IRecordServices, type RecordServiceOf } from '../shared/record-services';
 import { WorkflowStatus } from '../../domain/workflow/workflow-definition';
 import { IWorkflowService } from '../../workflow/workflow-service';
-import { IAgentService } from '../agent/agent-service';
 import { IFileService } from '../file/file-service';
 import { IAuditLog } from '../../audit/audit-log';
 import { IAccessControl } from '../../security/access-control';
@@ -20,7 +17,7 @@ const UNFINISHED = new Set<string>([WorkflowStatus.PENDING, WorkflowStatus.RUNNI
 export class ConsistencyService implements IConsistencyService {
   constructor(
     @inject(IFileService) private readonly files: IFileService,
-    @inject(IAgentService) private readonly agents: IAgentService,
+    @inject(IRecordServices) private readonly records: IRecordServices,
     @inject(IWorkflowService) private readonly workflows: IWorkflowService,
     @inject(IAccessControl) private readonly access: IAccessControl,
     @inject(IAuditLog) private readonly audit: IAuditLog,
@@ -30,15 +27,16 @@ export class ConsistencyService implements IConsistencyService {
     await this.access.authorize(securityContext, 'read', { action: 'verify' });
     const findings: Finding[] = [];
     // Files are read as they are on disk: verify must not repair what it reports.
-    const [personalities, roles, agents] = await Promise.all(RECORD_KINDS.map((kind) => this.files.inspect(kind)));
-    for (const inspection of [personalities, roles, agents]) {
+    const inspections = await Promise.all(RECORD_KINDS.map((kind) => this.files.inspect(kind)));
+    for (const inspection of inspections) {
       if (!inspection) continue;
       if (inspection.status === 'corrupt') findings.push({ severity: 'error', code: 'FILE_CORRUPT', message: `${inspection.file} cannot be read: ${inspection.reason ?? ''}`, records: [{ kind: 'file', id: inspection.file }] });
       if (inspection.status === 'hand-edited') findings.push({ severity: 'warning', code: 'FILE_HAND_EDITED', message: `${inspection.file} was edited by hand: its checksum does not match`, records: [{ kind: 'file', id: inspection.file }] });
     }
-    const personalityById = new Map((personalities?.items ?? []).map((p) => [p.id, p as Personality]));
-    const roleById = new Map((roles?.items ?? []).map((r) => [r.id, r as Role]));
-    for (const agent of (agents?.items ?? []) as Agent[]) findings.push(...this.checkAgent(agent, personalityById, roleById));
+    const byKind = everyKind((kind) => new Map((inspections[RECORD_KINDS.indexOf(kind)]?.items ?? []).map((r) => [(r as { id: string }).id, r as unknown])));
+    for (const kind of RECORD_KINDS) {
+      for (const record of byKind[kind].values()) findings.push(...this.checkReferences(kind, record as Record<string, unknown>, byKind));
+    }
     const runs = await this.workflows.summaries(securityContext);
     for (const run of runs) {
       if (UNFINISHED.has(run.status)) findings.push({ severity: 'error', code: 'UNFINISHED_WORKFLOW', message: `workflow ${run.id} (${run.name}) was left ${run.status}`, records: [{ kind: 'workflow', id: run.id }] });
@@ -55,7 +53,7 @@ export class ConsistencyService implements IConsistencyService {
     return {
       consistent: findings.length === 0,
       findings,
-      checked: { personalities: personalityById.size, roles: roleById.size, agents: agents?.items.length ?? 0, workflows: runs.length, auditEntries: chain.entries },
+      checked: { ...(Object.fromEntries(RECORD_KINDS.map((kind) => [KINDS[kind].plural, byKind[kind].size])) as VerifyReport['checked']), workflows: runs.length, auditEntries: chain.entries },
     };
   }
 
@@ -89,10 +87,10 @@ export class ConsistencyService implements IConsistencyService {
           }
           break;
         case 'STALE_RESOLUTION':
-          await act('re-resolve', `agent ${id}`, finding.message, () => this.agents.update(id, {}, { context }));
+          await act('re-resolve', `${record?.kind} ${id}`, finding.message, () => this.serviceOf(record?.kind).update(id, {}, { context }));
           break;
         case 'DANGLING_REFERENCE':
-          if (options.pruneDangling) await act('prune', `agent ${id}`, finding.message, () => this.agents.delete(id, { context }));
+          if (options.pruneDangling) await this.prune(finding, act, context);
           else remaining.push(finding);
           break;
         case 'UNFINISHED_WORKFLOW':
@@ -108,18 +106,47 @@ export class ConsistencyService implements IConsistencyService {
     return { dryRun, actions, remaining: dryRun ? remaining : (await this.verify(context)).findings };
   }
 
-  private checkAgent(agent: Agent, personalities: ReadonlyMap<string, Personality>, roles: ReadonlyMap<string, Role>): Finding[] {
-    const personality = personalities.get(agent.personalityId);
-    const role = roles.get(agent.roleId);
-    const records = [{ kind: 'agent' as const, id: agent.id }];
-    if (!personality || !role) {
-      const missing = [!personality ? `personality '${agent.personalityId}'` : '', !role ? `role '${agent.roleId}'` : ''].filter(Boolean).join(' and ');
-      return [{ severity: 'error', code: 'DANGLING_REFERENCE', message: `agent '${agent.id}' refers to missing ${missing}`, records }];
+  /** Dangling references of one record, or, where its references hold, fields derived from them that went stale. */
+  private checkReferences(kind: RecordKind, record: Record<string, unknown>, byKind: EveryKind<ReadonlyMap<string, unknown>>): Finding[] {
+    const definition = KINDS[kind] as KindDefinition<Record<string, unknown>>;
+    if (definition.references.length === 0) return [];
+    const records: Finding['records'] = [{ kind, id: String(record.id) }];
+    const referenced: Record<string, unknown> = {};
+    const missing: { field: string; what: string }[] = [];
+    for (const { field, to } of definition.references) {
+      const id = record[field];
+      if (typeof id !== 'string') continue;
+      const target = byKind[to as RecordKind].get(id);
+      if (target === undefined) missing.push({ field, what: `${to} '${id}'` });
+      else {
+        referenced[field] = target;
+        records.push({ kind: to as RecordKind, id });
+      }
     }
-    const now = resolutionOf(personality, role);
-    const stored = agent.resolution;
-    if (stored?.hash === now.hash && stored.personalityVersion === now.personalityVersion && stored.roleVersion === now.roleVersion) return [];
-    const why = !stored ? 'was never resolved' : `was resolved from personality v${stored.personalityVersion} and role v${stored.roleVersion}, now v${now.personalityVersion} and v${now.roleVersion}`;
-    return [{ severity: 'warning', code: 'STALE_RESOLUTION', message: `agent '${agent.id}' ${why}`, records: [...records, { kind: 'personality', id: personality.id }, { kind: 'role', id: role.id }] }];
+    if (missing.length > 0) {
+      const message = `${kind} '${String(record.id)}' refers to missing ${missing.map((m) => m.what).join(' and ')}`;
+      return [{ severity: 'error', code: 'DANGLING_REFERENCE', message, records: [records[0] as Finding['records'][number]], fields: missing.map((m) => m.field) }];
+    }
+    const why = definition.staleness?.(record, referenced) ?? null;
+    return why === null ? [] : [{ severity: 'warning', code: 'STALE_RESOLUTION', message: `${kind} '${String(record.id)}' ${why}`, records }];
+  }
+
+  /** A dangling reference pruned: an optional one cleared, a record whose required reference is gone deleted. */
+  private async prune(finding: Finding, act: (action: string, target: string, detail: string, work: () => Promise<unknown>) => Promise<void>, context: SecurityContext): Promise<void> {
+    const [record] = finding.records;
+    if (!record || record.kind === 'workflow' || record.kind === 'file') return;
+    const { kind, id } = record;
+    const optional = new Set(KINDS[kind].references.filter((r: Reference) => r.optional === true).map((r: Reference) => r.field));
+    const fields = finding.fields ?? [];
+    if (fields.length > 0 && fields.every((f) => optional.has(f))) {
+      const patch = Object.fromEntries(fields.map((f) => [f, null]));
+      await act('clear', `${kind} ${id}`, finding.message, () => this.serviceOf(kind).update(id, patch as never, { context }));
+    } else {
+      await act('prune', `${kind} ${id}`, finding.message, () => this.serviceOf(kind).delete(id, { context }));
+    }
+  }
+
+  private serviceOf(kind: string | undefined): RecordServiceOf<RecordKind> {
+    return this.records[kind as RecordKind] as RecordServiceOf<RecordKind>;
   }
 }

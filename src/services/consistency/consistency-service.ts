@@ -1,4 +1,4 @@
-import type { RecordKind } from '../../domain/record';
+import type { KINDS, RecordKind } from '../../domain/kinds/registry';
 import type { SecurityContext } from '../../security/security-context';
 
 /** One thing verify found wrong, with the records it concerns. */
@@ -9,13 +9,16 @@ export interface Finding {
   records: { kind: RecordKind | 'workflow' | 'file'; id: string }[];
   /** For AUDIT_TAMPERED: the first bad line of the audit log. */
   line?: number;
+  /** For DANGLING_REFERENCE: the fields that name a missing record. */
+  fields?: string[];
 }
 
 /** The result of a check across service boundaries. */
 export interface VerifyReport {
   consistent: boolean;
   findings: Finding[];
-  checked: { personalities: number; roles: number; agents: number; workflows: number; auditEntries: number };
+  /** How many records of each kind (by its plural), workflows and audit entries were checked. */
+  checked: { [K in RecordKind as (typeof KINDS)[K]['plural']]: number } & { workflows: number; auditEntries: number };
 }
 
 /** What repair did (or, in a dry run, would do). */
@@ -30,7 +33,7 @@ export interface RepairReport {
 export interface RepairOptions {
   /** Only say what would be done. */
   dryRun?: boolean;
-  /** Delete agents whose personality or role is gone (otherwise they are only reported). */
+  /** Clear optional references to a missing record, and delete records whose required reference is missing (otherwise they are only reported). */
   pruneDangling?: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { RECORD_KINDS, type RecordKind } from '../../domain/record';
+import { RECORD_KINDS, type RecordKind } from '../../domain/kinds/registry';
 import { IFileService } from '../file/file-service';
 import { ChangeFeedInterval, type ChangeEvent, type ChangeListener, type Disposable, type IChangeFeed } from './change-feed';
 

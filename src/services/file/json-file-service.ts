@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { IntegrityError, StorageUnavailableError, UnavailableError, ValidationError } from '../../domain/errors/errors';
-import { RECORD_KINDS, type RecordKind } from '../../domain/record';
+import { RECORD_KINDS, type RecordKind } from '../../domain/kinds/registry';
 import type { RecordOf } from '../../domain/records';
 import { ILogger } from '../../logging/logger';
 import { changedNothing, ensureWritable, guardIo, toStorageError } from '../../storage/io-errors';

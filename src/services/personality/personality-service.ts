@@ -1,8 +1,7 @@
-import type { Personality, PersonalityInput, PersonalityPatch } from '../../domain/personality/personality';
-import type { IRecordService } from '../shared/record-service';
+import { recordServiceToken, type RecordServiceOf } from '../shared/record-services';
 
-/** Stores personalitys; deleting one that agents use is refused, and templates cannot be changed. */
-export type IPersonalityService = IRecordService<Personality, PersonalityInput, PersonalityPatch>;
+/** The personality service: the record service of kind 'personality' (see RecordService). */
+export type IPersonalityService = RecordServiceOf<'personality'>;
 
 /** Injection token for the personality service. */
-export const IPersonalityService = Symbol.for('agentcfg.IPersonalityService');
+export const IPersonalityService = recordServiceToken('personality');

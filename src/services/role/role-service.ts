@@ -1,8 +1,7 @@
-import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
-import type { IRecordService } from '../shared/record-service';
+import { recordServiceToken, type RecordServiceOf } from '../shared/record-services';
 
-/** Stores roles; deleting one that agents use is refused, and templates cannot be changed. */
-export type IRoleService = IRecordService<Role, RoleInput, RolePatch>;
+/** The role service: the record service of kind 'role' (see RecordService). */
+export type IRoleService = RecordServiceOf<'role'>;
 
 /** Injection token for the role service. */
-export const IRoleService = Symbol.for('agentcfg.IRoleService');
+export const IRoleService = recordServiceToken('role');

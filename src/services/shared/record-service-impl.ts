@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ReferenceIntegrityError, ValidationError } from '../../domain/errors/errors';
 import { isDeepStrictEqual } from 'node:util';
 import { newId, idSchema } from '../../domain/ids';
 import { isPlainObject, mergePatch } from '../../domain/merge-patch';
@@ -8,7 +8,11 @@ import type { RecordOf } from '../../domain/records';
 import { findForbiddenKeys } from '../../domain/validation/forbidden-keys';
 import { parseInput } from '../../domain/validation/parse-input';
 import type { FileTransaction, IFileService } from '../file/file-service';
-import type { IRecordService, RecordChange, ResolvedUpdate, RevertOutcome, WriteOptions } from './record-service';
+import type { RecordChange, ResolvedUpdate, RevertOutcome, WriteOptions } from './record-service';
+import type { InputOf, PatchOf, RecordServiceOf } from './record-services';
+import { KINDS, kindOf, referencesTo } from '../../domain/kinds/registry';
+import type { KindDefinition } from '../../domain/kinds/kind';
+import type { ErrorDetail } from '../../domain/errors/agentcfg-error';
 import type { IAccessControl } from '../../security/access-control';
 import type { IAuditLog } from '../../audit/audit-log';
 import { digestOf, type AuditOutcome } from '../../audit/audit-entry';
@@ -40,7 +44,7 @@ interface Change {
 }
 
 /** The schemas that define one kind of record. */
-export interface RecordSchemas {
+interface RecordSchemas {
   /** What callers send to create a record. */
   create: z.ZodObject;
   /** A stored record. */
@@ -48,25 +52,28 @@ export interface RecordSchemas {
 }
 
 /**
- * The create/read/update/delete logic every kind shares: validation at the edge, versioning, template
- * protection, and read-modify-write under the data folder's lock. Kinds add their reference rules.
+ * The create/read/update/delete logic of every kind, from its definition in the registry: validation at the
+ * edge, versioning, template protection, references (checked on write, guarding deletes), derived fields, and
+ * read-modify-write under the data folder's lock.
  */
-export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> implements IRecordService<RecordOf<K>, TInput, TPatch> {
-  protected readonly files: IFileService;
+export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
+  private readonly files: IFileService;
   private readonly access: IAccessControl;
   private readonly audit: IAuditLog;
+  private readonly schemas: RecordSchemas;
 
-  protected constructor(
-    protected readonly kind: K,
-    private readonly schemas: RecordSchemas,
+  constructor(
+    private readonly kind: K,
     deps: RecordServiceDeps,
   ) {
     this.files = deps.files;
     this.access = deps.access;
     this.audit = deps.audit;
+    const { createSchema, recordSchema } = kindOf(kind);
+    this.schemas = { create: createSchema, record: recordSchema };
   }
 
-  async create(input: TInput, options: WriteOptions = {}): Promise<RecordOf<K>> {
+  async create(input: InputOf<K>, options: WriteOptions = {}): Promise<RecordOf<K>> {
     const claimedId = (input as { id?: unknown } | null)?.id;
     return this.changing('create', typeof claimedId === 'string' ? claimedId : undefined, options, 'write', async (change) => {
       const body = parseInput(this.schemas.create, input, `${this.kind}`, this.context('create')) as { id?: string };
@@ -94,11 +101,11 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     return [...(await this.files.read(this.kind)).items];
   }
 
-  async update(id: string, patch: TPatch, options: WriteOptions = {}): Promise<RecordOf<K>> {
+  async update(id: string, patch: PatchOf<K>, options: WriteOptions = {}): Promise<RecordOf<K>> {
     return (await this.updateResolved(id, patch, options)).record;
   }
 
-  async updateResolved(id: string, patch: TPatch, options: WriteOptions = {}): Promise<ResolvedUpdate<RecordOf<K>>> {
+  async updateResolved(id: string, patch: PatchOf<K>, options: WriteOptions = {}): Promise<ResolvedUpdate<RecordOf<K>>> {
     return this.changing('update', id, options, 'write', async (change) => {
       this.checkId(id, 'update');
       this.checkPatchShape(patch);
@@ -255,15 +262,44 @@ export abstract class BaseRecordService<K extends RecordKind, TInput, TPatch> im
     }, this.txOptions(audited.options, audited));
   }
 
-  /** Last step before a write: refuses references that would dangle, and stamps what the kind derives. */
-  protected async prepare(_tx: FileTransaction, record: RecordOf<K>, _operation: string): Promise<RecordOf<K>> {
-    return record;
+  /**
+   * Last step before a write: refuses references that would dangle (read under the same lock that guards
+   * deletes, so none can vanish meanwhile), and stamps what the kind derives from the records referenced.
+   */
+  private async prepare(tx: FileTransaction, record: RecordOf<K>, operation: string): Promise<RecordOf<K>> {
+    const kind = kindOf(this.kind) as KindDefinition<RecordOf<K>>;
+    const referenced: Record<string, unknown> = {};
+    const missing: ErrorDetail[] = [];
+    for (const { field, to } of kind.references) {
+      const id = (record as Record<string, unknown>)[field];
+      if (typeof id !== 'string') continue; // an optional reference left out
+      const target = (await tx.read(to as RecordKind)).items.find((r) => r.id === id);
+      if (target) referenced[field] = target;
+      else missing.push({ path: field, message: `${to} '${id}' does not exist` });
+    }
+    if (missing.length > 0) {
+      throw new ReferenceIntegrityError(`${this.kind} '${record.id}' has dangling references: ${missing.map((d) => d.message).join('; ')}`, missing, {
+        context: this.context(operation),
+      });
+    }
+    return kind.derive ? kind.derive(record, referenced) : record;
   }
 
-  /** Refuses to delete a record that other records still use. */
-  protected async checkNotInUse(_tx: FileTransaction, _record: RecordOf<K>): Promise<void> {}
+  /** Refuses to delete a record that records of any kind still reference, naming them. */
+  private async checkNotInUse(tx: FileTransaction, record: RecordOf<K>): Promise<void> {
+    for (const { kind, field } of referencesTo(this.kind)) {
+      const { items } = await tx.read(kind);
+      const users = items.filter((r) => (r as Record<string, unknown>)[field] === record.id).map((r) => r.id);
+      if (users.length === 0) continue;
+      throw new ReferenceIntegrityError(
+        `${this.kind} '${record.id}' is used by ${kind}${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`,
+        users.map((userId) => ({ path: `${KINDS[kind].plural}.${userId}.${field}`, message: `${kind} '${userId}' uses ${this.kind} '${record.id}'` })),
+        { context: { service: this.kind, operation: 'delete', id: record.id, usedBy: users.map((id) => ({ kind, id })) } },
+      );
+    }
+  }
 
-  protected context(operation: string): { service: string; operation: string } {
+  private context(operation: string): { service: string; operation: string } {
     return { service: this.kind, operation };
   }
 

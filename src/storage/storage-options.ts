@@ -1,0 +1,24 @@
+import type { IFileSystem } from './file-system';
+
+/** Settings of the storage of one data folder. */
+export interface StorageOptions {
+  dataDir: string;
+  lockTimeoutMs?: number;
+  staleLockMs?: number;
+  /**
+   * A collection file larger than this (bytes; 256 KiB unless said) takes each change as an append to its change
+   * log, `<name>.changes.jsonl`, and is written whole again every 64 changes; 0 logs every change, Infinity none.
+   */
+  appendAboveBytes?: number;
+  /**
+   * Once no change has been logged for this long (ms; 1,000 unless said), the change logs are compacted into their
+   * files in the background (see IFileService.compact). Infinity: only when compact() is called or 64 changes
+   * have been logged.
+   */
+  compactAfterIdleMs?: number;
+  /** The file system storage goes through: the real one unless a test or a simulation gives another. */
+  fileSystem?: IFileSystem;
+}
+
+/** Injection token for the storage settings. */
+export const StorageOptions = Symbol.for('agentcfg.StorageOptions');
