@@ -35,6 +35,8 @@ const bodyShape = {
   description: text(AGENT_LIMITS.description).optional(),
   personalityId: idSchema,
   roleId: idSchema,
+  /** The connection (model endpoint) the agent uses; its provider must serve the model config's. */
+  connectionId: idSchema.optional(),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour like #1A2B3C'),
   modelConfig: modelConfigSchema,
 };

@@ -4,6 +4,7 @@ import type { Personality } from '../personality/personality';
 import { resolutionOf } from '../prompt/resolution';
 import type { Role } from '../role/role';
 import type { KindDefinition } from './kind';
+import { servesProvider, type Connection } from './connection';
 
 /** Agents: a personality and a role on a model, stamped with what they resolve to. */
 export const agentKind = {
@@ -14,6 +15,7 @@ export const agentKind = {
   references: [
     { field: 'personalityId', to: 'personality' },
     { field: 'roleId', to: 'role' },
+    { field: 'connectionId', to: 'connection', optional: true },
   ],
   templates: [],
   fileName: 'agents.json',
@@ -25,6 +27,11 @@ export const agentKind = {
     ...agent,
     resolution: resolutionOf(referenced.personalityId as Personality, referenced.roleId as Role),
   }),
+  referenceProblems: (agent: Agent, referenced: Readonly<Record<string, unknown>>) => {
+    const connection = referenced.connectionId as Connection | undefined;
+    if (!connection || servesProvider(connection.provider, agent.modelConfig.provider)) return [];
+    return [{ path: 'connectionId', message: `connection '${connection.id}' serves ${connection.provider}, not the agent's provider ${agent.modelConfig.provider}` }];
+  },
   staleness: (agent: Agent, referenced: Readonly<Record<string, unknown>>): string | null => {
     const now = resolutionOf(referenced.personalityId as Personality, referenced.roleId as Role);
     const stored = agent.resolution;

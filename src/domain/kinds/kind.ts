@@ -46,6 +46,11 @@ export interface KindDefinition<TRecord = unknown> {
    */
   derive?(record: TRecord, referenced: Readonly<Record<string, unknown>>): TRecord;
   /**
+   * What the records it references do not allow, beyond existing (an agent's provider against its connection's):
+   * refused on write as REFERENCE_ERROR, each problem naming the reference field.
+   */
+  referenceProblems?(record: TRecord, referenced: Readonly<Record<string, unknown>>): { path: string; message: string }[];
+  /**
    * Why the fields `derive` stamped on a stored record no longer match the records it references (null while
    * they do): verify reports it as STALE_RESOLUTION, repair stamps it again.
    */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { KindDefinition } from './kind';
 import { agentKind } from './agent';
+import { connectionKind } from './connection';
 import { personalityKind } from './personality';
 import { roleKind } from './role';
 
@@ -11,6 +12,7 @@ import { roleKind } from './role';
 export const KINDS = {
   personality: personalityKind,
   role: roleKind,
+  connection: connectionKind,
   agent: agentKind,
 } as const;
 

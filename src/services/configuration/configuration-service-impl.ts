@@ -310,7 +310,9 @@ export class ConfigurationService implements IConfigurationService {
     const [personality, role] = await Promise.all([this.personalities.get(agent.personalityId), this.roles.get(agent.roleId)]);
     if (!personality) throw new NotFoundError('personality', agent.personalityId, { ...context, agentId: id });
     if (!role) throw new NotFoundError('role', agent.roleId, { ...context, agentId: id });
-    return { agent, personality, role, systemPrompt: composeSystemPrompt(role, personality), warnings: modelWarnings(agent.modelConfig) };
+    const connection = agent.connectionId === undefined ? null : await this.services.connection.get(agent.connectionId);
+    if (agent.connectionId !== undefined && !connection) throw new NotFoundError('connection', agent.connectionId, { ...context, agentId: id });
+    return { agent, personality, role, ...(connection ? { connection } : {}), systemPrompt: composeSystemPrompt(role, personality), warnings: modelWarnings(agent.modelConfig) };
   }
 
   runWorkflow(definition: unknown): Promise<WorkflowRun> {

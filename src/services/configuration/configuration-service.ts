@@ -1,6 +1,7 @@
 import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
 import type { Personality, PersonalityInput, PersonalityPatch } from '../../domain/personality/personality';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
+import type { Connection } from '../../domain/kinds/connection';
 import type { AgentWithDependencies, Bundle, CountsByKind } from '../../domain/bundle';
 import type { InputOf, PatchOf } from '../shared/record-services';
 import type { WorkflowDefinition } from '../../domain/workflow/workflow-definition';
@@ -24,6 +25,8 @@ export interface ResolvedAgent {
   agent: Agent;
   personality: Personality;
   role: Role;
+  /** The connection the agent uses, when it names one. */
+  connection?: Connection;
   systemPrompt: string;
   /** Advice about the model config that is valid but may be a mistake (an unknown model, say). */
   warnings: string[];

@@ -282,6 +282,10 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
         context: this.context(operation),
       });
     }
+    const problems = kind.referenceProblems?.(record, referenced) ?? [];
+    if (problems.length > 0) {
+      throw new ReferenceIntegrityError(`${this.kind} '${record.id}': ${problems.map((d) => d.message).join('; ')}`, problems, { context: this.context(operation) });
+    }
     return kind.derive ? kind.derive(record, referenced) : record;
   }
 

@@ -133,7 +133,7 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
 
       const target = await createTestContainer();
       const { result, workflow } = await target.configuration.importBundle(JSON.parse(JSON.stringify(bundle)));
-      expect(result).to.deep.equal({ personalities: 1, roles: 1, agents: 2 });
+      expect(result).to.deep.equal({ personalities: 1, roles: 1, connections: 0, agents: 2 });
       expect(workflow.status).to.equal('COMPLETED');
       const mine = await snapshotRecords(env.configuration);
       const theirs = await snapshotRecords(target.configuration);

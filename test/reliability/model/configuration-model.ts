@@ -1,4 +1,4 @@
-import type { RecordKind } from '../../../src/domain/record';
+import type { ModelledKind as RecordKind } from './modelled-kind';
 
 /**
  * What the model keeps of a record: its version, the one field the test writes (its "mark"), whether it is a

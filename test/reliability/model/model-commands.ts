@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { RecordKind } from '../../../src/domain/record';
+import type { ModelledKind as RecordKind } from './modelled-kind';
 import { isAgentcfgError, type AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { WorkflowRun } from '../../../src/workflow/workflow-run';
 import { callOrdinal } from '../../support/coordination';

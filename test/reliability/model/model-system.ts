@@ -1,7 +1,7 @@
 import { cp, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createContainer } from '../../../src/di/container';
-import type { RecordKind } from '../../../src/domain/record';
+import type { ModelledKind as RecordKind } from './modelled-kind';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
 import { FAST_RESILIENCE, seedValidRecords } from '../../support/coordination';
 import { FaultSwitch } from '../../support/fault-switch';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { RecordKind } from '../../../src/domain/record';
+import type { ModelledKind as RecordKind } from './modelled-kind';
 import type { RecordStep } from '../../../src/domain/workflow/workflow-definition';
 import { validRecords } from '../../support/records';
 import type { ConfigurationModel, RecordOp } from './configuration-model';
