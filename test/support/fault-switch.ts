@@ -33,6 +33,7 @@ export class FaultSwitch {
         restore: forward('restore') as AnyService['restore'],
         delete: forward('delete') as AnyService['delete'],
         revert: forward('revert') as AnyService['revert'],
+        seedTemplates: forward('seedTemplates') as AnyService['seedTemplates'],
       };
       container.rebind(token).toConstantValue(service);
     }

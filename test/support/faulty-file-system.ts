@@ -8,35 +8,68 @@ export type FaultableCall = 'write' | 'fsync' | 'rename' | 'mkdir' | 'open';
 export const ENVIRONMENT_ERRNOS = ['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EMFILE', 'EIO'] as const;
 export type EnvironmentErrno = (typeof ENVIRONMENT_ERRNOS)[number];
 
-/** The fault planted: the `n`-th faultable call (counted from 1) fails with `errno`. */
-export interface PlantedFault {
-  n: number;
+/** A storage fault to plant: the `k`-th faultable file-system call from now (counted from 1) fails with `errno`. */
+export interface StorageFault {
+  k: number;
   errno: EnvironmentErrno;
 }
 
+/** Where an armed fault fired. */
+export interface FiredFault {
+  call: FaultableCall | 'access';
+  file: string;
+}
+
+/** Errors `access(W_OK)` itself reports: only these faults are planted in the writability check. */
+const ACCESS_ERRNOS: ReadonlySet<EnvironmentErrno> = new Set(['EROFS', 'EACCES']);
+
 /**
- * The real file system, with every write, fsync, rename, mkdir and open counted, and one of them (the n-th) made
- * to fail as the system would: a write that fails first writes half its bytes, as a disk that fills mid-write
- * does. Nothing else is faked.
+ * The real file system with a fault that can be planted, armed and disarmed while it runs: every write, fsync,
+ * rename, mkdir and open is faultable (a failing write first writes half its bytes, as a disk that fills mid-write
+ * does), and with EROFS or EACCES the writability check too, where a read-only or forbidden folder shows first.
+ * Calls are counted from construction or the last `arm`; once the fault fires it is spent, so the calls after it
+ * (the undo, the recovery) go through. Nothing else is faked.
  */
 export class FaultyFileSystem {
-  /** Faultable calls made so far. */
-  calls = 0;
-  /** What the failed call was, once the fault has been hit. */
-  hit: { call: FaultableCall; file: string } | undefined;
   readonly fs: IFileSystem;
+  private armed: StorageFault | undefined;
+  /** Faultable calls since the fault was armed. */
+  private calls = 0;
+  /** Where the armed fault fired, once it has. */
+  fired: FiredFault | undefined;
 
-  constructor(private readonly fault?: PlantedFault) {
-    this.fs = this.wrap(nodeFileSystem);
+  constructor(fault?: StorageFault, real: IFileSystem = nodeFileSystem) {
+    this.fs = this.wrap(real);
+    if (fault) this.arm(fault);
   }
 
-  /** Counts a call and throws the planted error when it is the one; `partial` runs first (a half write). */
-  private async check(call: FaultableCall, path: string, partial?: () => Promise<void>): Promise<void> {
-    this.calls++;
-    if (!this.fault || this.calls !== this.fault.n) return;
-    this.hit = { call, file: basename(path) };
+  /** Makes the `k`-th faultable call from now fail with `errno` (replacing any fault armed before). */
+  arm(fault: StorageFault): void {
+    this.armed = fault;
+    this.calls = 0;
+    this.fired = undefined;
+  }
+
+  /** Faultable calls counted since the fault was last armed. */
+  get counted(): number {
+    return this.calls;
+  }
+
+  /** No fault any more (one that fired stays reported in `fired` until the next `arm`). */
+  disarm(): void {
+    this.armed = undefined;
+  }
+
+  /** Counts a call and throws the armed fault when the call is the k-th; `partial` runs first (a half write). */
+  private async check(call: FiredFault['call'], path: string, partial?: () => Promise<void>): Promise<void> {
+    const fault = this.armed;
+    // The writability check is a faultable call only where it is the one that would fail (read-only, forbidden).
+    if (call === 'access' && (!fault || !ACCESS_ERRNOS.has(fault.errno))) return;
+    if (++this.calls !== fault?.k) return;
+    this.armed = undefined;
+    this.fired = { call, file: basename(path) };
     await partial?.();
-    throw Object.assign(new Error(`${this.fault.errno}: simulated fault, ${call} '${path}'`), { code: this.fault.errno, syscall: call, path });
+    throw Object.assign(new Error(`${fault.errno}: simulated fault, ${call} '${path}'`), { code: fault.errno, syscall: call, path });
   }
 
   private handle(handle: FileSystemHandle, path: string): FileSystemHandle {
@@ -88,6 +121,10 @@ export class FaultyFileSystem {
       syncFolder: async (path) => {
         await this.check('fsync', path);
         return real.syncFolder(path);
+      },
+      checkWritable: async (path) => {
+        await this.check('access', path);
+        return real.checkWritable(path);
       },
     };
   }

@@ -62,6 +62,7 @@ export function misbehave(real: AnyService, method: Method, behaviour: Misbehavi
     updateResolved: (...a) => real.updateResolved(...a),
     history: (...a) => real.history(...a),
     restore: (...a) => real.restore(...a),
+    seedTemplates: (...a) => real.seedTemplates(...a),
   };
   service[method] = stub as never;
   const idle = async () => {

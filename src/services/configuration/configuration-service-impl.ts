@@ -161,7 +161,7 @@ export class ConfigurationService implements IConfigurationService {
   async initialize(): Promise<void> {
     await this.files.initialize();
     const system = this.parts.issue({ actor: SYSTEM_ACTOR, role: 'admin', requestId: this.principal.requestId ?? randomUUID() });
-    await seedTemplates(this.files, this.parts.audit, system);
+    await seedTemplates(this.services, system);
     // Workflows that a killed process left half-done are undone before anyone reads their records.
     this.shared.recoveredAtStartup.push(...(await this.workflows.recover({}, system)));
   }

@@ -234,6 +234,27 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     });
   }
 
+  async seedTemplates(options: Pick<WriteOptions, 'context'>): Promise<number> {
+    const { templates, createSchema, recordSchema } = kindOf(this.kind) as KindDefinition;
+    const lacking = (items: readonly { id: string }[]) => {
+      const present = new Set(items.map((r) => r.id));
+      return templates.filter((t) => !present.has(t.id));
+    };
+    if (lacking(await this.list()).length === 0) return 0;
+    return this.changing('seed-template', undefined, options, 'write', (change) =>
+      this.files.transaction(async (tx) => {
+        const { items } = await tx.read(this.kind);
+        const now = new Date().toISOString();
+        const missing = lacking(items).map((t) => recordSchema.parse({ ...(createSchema.parse(t) as object), isTemplate: true, version: 1, createdAt: now, updatedAt: now }) as RecordOf<K>);
+        for (const record of missing) {
+          await this.auditEvent(change, { kind: this.kind, id: record.id }, 'ok', { versionBefore: null, versionAfter: record.version, digestBefore: null, digestAfter: digestOf(record) });
+        }
+        if (missing.length > 0) await tx.write(this.kind, [...items, ...missing]);
+        return missing.length;
+      }, this.txOptions({}, change)),
+    );
+  }
+
   async revert(undo: RecordChange<RecordOf<K>>, options: Pick<WriteOptions, 'signal' | 'context' | 'workflowStep'> = {}): Promise<RevertOutcome> {
     return this.changing('revert', undo.id, options, 'write', (change) => this.revertAs(undo, change));
   }

@@ -68,4 +68,9 @@ export interface IRecordService<TRecord, TInput, TPatch> {
    * that never happened, or was already undone, is left alone. CONFLICT if the record changed since.
    */
   revert(change: RecordChange<TRecord>, options?: Pick<WriteOptions, 'signal' | 'context' | 'workflowStep'>): Promise<RevertOutcome>;
+  /**
+   * Adds the kind's templates that the store lacks, each audited as `<kind>.seed-template`; says how many. Writes
+   * nothing (and takes no lock) when none is missing, so start-up on a seeded folder needs nothing writable.
+   */
+  seedTemplates(options: Pick<WriteOptions, 'context'>): Promise<number>;
 }

@@ -7,7 +7,7 @@ import { runCli } from '../../../src/cli/program';
 import { makeTempDir } from '../../support/test-container';
 import { agentWithDependencies, validRecords } from '../../support/records';
 import { snapshotRecords } from '../../support/records-snapshot';
-import { ENVIRONMENT_ERRNOS, FaultyFileSystem, type PlantedFault } from '../../support/faulty-file-system';
+import { ENVIRONMENT_ERRNOS, FaultyFileSystem, type StorageFault } from '../../support/faulty-file-system';
 import type { CliRun } from '../../support/run-cli';
 import { leftoversIn } from '../../support/leftovers';
 
@@ -86,7 +86,7 @@ describe('Faults of the storage environment: every write, fsync, rename, mkdir a
         expect(run.code, run.stderr).to.equal(0);
         recordsAfter = await recordsIn(dir);
         expect(recordsAfter, 'the operation changes records').not.to.equal(recordsBefore);
-        calls = counting.calls;
+        calls = counting.counted;
         expect(calls, 'the operation makes faultable calls').to.be.greaterThan(5);
       });
 
@@ -95,11 +95,11 @@ describe('Faults of the storage environment: every write, fsync, rename, mkdir a
           const outcomes = { refused: 0, succeeded: 0 };
           for (let n = 1; n <= calls; n++) {
             const dir = await folder();
-            const fault: PlantedFault = { n, errno };
+            const fault: StorageFault = { k: n, errno };
             const faulty = new FaultyFileSystem(fault);
             const run = await cli(['--dir', dir, ...operation.args], { ...(operation.stdin ? { stdin: operation.stdin } : {}), fault: faulty });
-            const where = `fault ${errno} at call ${n} (${faulty.hit?.call ?? '-'} ${faulty.hit?.file ?? ''}): exit ${run.code}\n${run.stderr}`;
-            expect(faulty.hit, `the fault was hit: ${where}`).not.to.equal(undefined);
+            const where = `fault ${errno} at call ${n} (${faulty.fired?.call ?? '-'} ${faulty.fired?.file ?? ''}): exit ${run.code}\n${run.stderr}`;
+            expect(faulty.fired, `the fault was hit: ${where}`).not.to.equal(undefined);
             expect(run.code, where).to.be.oneOf([ExitCode.OK, ExitCode.STORAGE_UNAVAILABLE]);
             expect(run.stderr, where).not.to.match(/INTERNAL_ERROR|\n\s+at /);
             if (run.code === ExitCode.STORAGE_UNAVAILABLE) {

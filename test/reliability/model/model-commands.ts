@@ -8,7 +8,7 @@ import type { Misbehaviour } from '../../support/service-fakes';
 import { applyCascadeDelete, applyConfigurationUpdate, applyRecordOp, cloneModel, replaceModel, staleAgents, usersOf, type ConfigurationModel, type Outcome, type RecordOp } from './configuration-model';
 import { leftovers, readModel, type ModelSystem } from './model-system';
 import { bodyOf, describeOp, describeSpec, opSpec, patchOf, resolveOp, stepOf, type OpSpec } from './record-ops';
-import { ENVIRONMENT_ERRNOS, type StorageFault } from './storage-fault-switch';
+import { ENVIRONMENT_ERRNOS, type StorageFault } from '../../support/faulty-file-system';
 
 type ModelCommand = fc.AsyncCommand<ConfigurationModel, ModelSystem>;
 

@@ -8,7 +8,7 @@ import { FaultSwitch } from '../../support/fault-switch';
 import { createTestContainer } from '../../support/test-container';
 import { makeFastTempDir } from '../fast-temp-dir';
 import type { ConfigurationModel, ModelRecord } from './configuration-model';
-import { StorageFaultSwitch } from './storage-fault-switch';
+import { FaultyFileSystem } from '../../support/faulty-file-system';
 
 /**
  * The real services on a data folder, with a switch to make one of them misbehave, and one to make a file-system
@@ -17,7 +17,7 @@ import { StorageFaultSwitch } from './storage-fault-switch';
 export interface ModelSystem {
   configuration: IConfigurationService;
   faults: FaultSwitch;
-  storage: StorageFaultSwitch;
+  storage: FaultyFileSystem;
   /**
    * A new process on the same data folder, as the next CLI command would be: a fresh container over the same file
    * system, started (start-up recovery included); `configuration` and `faults` are then its.
@@ -26,7 +26,7 @@ export interface ModelSystem {
 }
 
 /** A container on `dataDir` over `storage`'s file system, with quick resilience policies and a fault switch, started. */
-async function start(dataDir: string, storage: StorageFaultSwitch): Promise<{ configuration: IConfigurationService; faults: FaultSwitch }> {
+async function start(dataDir: string, storage: FaultyFileSystem): Promise<{ configuration: IConfigurationService; faults: FaultSwitch }> {
   const container = createContainer({ dataDir, resilience: FAST_RESILIENCE, fileSystem: storage.fs });
   const faults = new FaultSwitch(container);
   const configuration = container.get<IConfigurationService>(IConfigurationService);
@@ -99,7 +99,7 @@ export class ModelRunFolders {
     await rm(this.run, { recursive: true, force: true });
     await cp(this.seeded, this.run, { recursive: true });
     const dataDir = this.run;
-    const storage = new StorageFaultSwitch();
+    const storage = new FaultyFileSystem();
     const real: ModelSystem = {
       ...(await start(dataDir, storage)),
       storage,
