@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../../../src/cli/exit-codes';
-import { runCli } from '../../../src/cli/program';
+import { runCliInProcess } from '../../support/run-cli-in-process';
 import { CLI_BIN, runCli as runBinary, type CliRun } from '../../support/run-cli';
 import { hashTree } from '../../support/disk';
 import { makeTempDir } from '../../support/test-container';
@@ -12,11 +12,8 @@ import { mountTmpfs, remountReadOnly, unmount } from '../../support/tmpfs';
 import { leftoversIn } from '../../support/leftovers';
 
 /** The command line in this process (the real file system). */
-async function cli(args: readonly string[], stdin = ''): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => stdin, env: { AGENTCFG_ACTOR: 'tester' } });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+function cli(args: readonly string[], stdin = ''): Promise<CliRun> {
+  return runCliInProcess(args, { stdin, env: { AGENTCFG_ACTOR: 'tester' } });
 }
 
 function ok(run: CliRun, what: string): CliRun {

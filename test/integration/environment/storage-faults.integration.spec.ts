@@ -3,7 +3,7 @@ import { cpSync } from 'node:fs';
 import { createContainer } from '../../../src/di/container';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
 import { ExitCode } from '../../../src/cli/exit-codes';
-import { runCli } from '../../../src/cli/program';
+import { runCliInProcess } from '../../support/run-cli-in-process';
 import { makeTempDir } from '../../support/test-container';
 import { agentWithDependencies, validRecords } from '../../support/records';
 import { snapshotRecords } from '../../support/records-snapshot';
@@ -21,18 +21,9 @@ const CAUSE_WORDS: Record<(typeof ENVIRONMENT_ERRNOS)[number], string> = {
   EIO: 'I/O error',
 };
 
-/** The command line in this process, storing through `fileSystem` (the real one, with a fault planted). */
-async function cli(args: readonly string[], options: { stdin?: string; fault?: FaultyFileSystem } = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    readStdin: async () => options.stdin ?? '',
-    env: { AGENTCFG_ACTOR: 'tester' },
-    ...(options.fault ? { fileSystem: options.fault.fs } : {}),
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+/** The command line in this process, storing through `fault`'s file system (the real one, with a fault planted). */
+function cli(args: readonly string[], options: { stdin?: string; fault?: FaultyFileSystem } = {}): Promise<CliRun> {
+  return runCliInProcess(args, { env: { AGENTCFG_ACTOR: 'tester' }, ...(options.stdin === undefined ? {} : { stdin: options.stdin }), ...(options.fault ? { fileSystem: options.fault.fs } : {}) });
 }
 
 /** Every record, with the times a run stamps left out, to compare "the same records". */
