@@ -24,7 +24,7 @@ import { IAuditLog } from '../audit/audit-log';
 import { IAccessControl } from '../security/access-control';
 import type { SecurityContext } from '../security/security-context';
 import { AuditedJournal, type JournalWriter } from './audited-journal';
-import { auditFailure } from '../audit/audit-failure';
+import { guarded } from '../security/guarded';
 import { typedIfEnvironmental } from '../storage/io-errors';
 
 /** The definition as the journal keeps it: custom steps' code cannot be stored, only their ids and inputs. */
@@ -77,13 +77,8 @@ export class WorkflowEngine implements IWorkflowService {
   }
 
   async run(input: unknown, securityContext: SecurityContext): Promise<WorkflowRun> {
-    const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.run' });
-    let planned: ReturnType<typeof preflight>;
-    try {
-      planned = preflight(input);
-    } catch (error) {
-      throw await auditFailure(this.audit, context, 'workflow.run', error);
-    }
+    // A definition refused by preflight is audited; a run's own failures are its steps' to audit.
+    const { context, planned } = await guarded({ access: this.access, audit: this.audit }, securityContext, 'run-workflow', { action: 'workflow.run' }, async (checked) => ({ context: checked, planned: preflight(input) }));
     // The journal's own writes are not storage-guarded one by one: a fault of the environment gets its type here.
     const execute = () => this.execute(planned, context).catch((error: unknown) => Promise.reject(typedIfEnvironmental(error)));
     if (this.customCodeRunning > 0) return execute();

@@ -35,7 +35,7 @@ import type { ContextAuthority } from '../../security/context-authority';
 import type { Right } from '../../security/rights';
 import { principalSchema, type Principal, type SecurityContext } from '../../security/security-context';
 import { auditFilterSchema } from '../../audit/audit-filter';
-import { auditFailure } from '../../audit/audit-failure';
+import { guarded } from '../../security/guarded';
 import { cascadeDeleteWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
 import { changedPaths } from '../../domain/conflict/field-paths';
 import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
@@ -110,12 +110,7 @@ export class ConfigurationService implements IConfigurationService {
    * when it is refused before or after its workflow ran.
    */
   private async request<T>(right: Right, action: string, work: (context: SecurityContext) => Promise<T>, target?: { kind: string; id: string }): Promise<T> {
-    const context = await this.authorized(right, action, target);
-    try {
-      return await work(context);
-    } catch (error) {
-      throw await auditFailure(this.parts.audit, context, action, error, target ? { target } : {});
-    }
+    return guarded(this.parts, this.issueContext(), right, { action, ...(target ? { target } : {}) }, work);
   }
 
   onDidChange(kind: RecordKind, listener: ChangeListener): Disposable {

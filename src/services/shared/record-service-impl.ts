@@ -16,7 +16,7 @@ import type { ErrorDetail } from '../../domain/errors/agentcfg-error';
 import type { IAccessControl } from '../../security/access-control';
 import type { IAuditLog } from '../../audit/audit-log';
 import { digestOf, type AuditOutcome } from '../../audit/audit-entry';
-import { auditFailure } from '../../audit/audit-failure';
+import { guarded } from '../../security/guarded';
 import { printable } from '../../domain/validation/text-hygiene';
 import { hasRight, type Right } from '../../security/rights';
 import type { SecurityContext } from '../../security/security-context';
@@ -156,13 +156,8 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     const action = `${this.kind}.${operation}`;
     const step = options.workflowStep;
     const target = id === undefined ? undefined : { kind: this.kind, id: id.slice(0, 100) };
-    const context = await this.access.authorize(options.context, right, { action, ...(target ? { target } : {}), ...(step ? { workflowId: step.workflowId } : {}) });
-    const change: Change = { context, action, options };
-    try {
-      return await work(change);
-    } catch (error) {
-      throw await auditFailure(this.audit, context, action, error, { ...(target ? { target } : {}), ...(step ?? {}) });
-    }
+    const request = { action, ...(target ? { target } : {}), ...(step ? { workflowId: step.workflowId } : {}) };
+    return guarded({ access: this.access, audit: this.audit }, options.context, right, request, (context) => work({ context, action, options }), { ...(target ? { target } : {}), ...(step ?? {}) });
   }
 
   /** Audits a change (fsync'd) and only then writes it: a change that cannot be audited is not made. */
