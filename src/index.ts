@@ -3,7 +3,21 @@ import 'reflect-metadata';
 export { createConfigurationService } from './create-configuration-service';
 export { createContainer, type ContainerOptions } from './di/container';
 export { IConfigurationService, type ResolvedAgent, type ConfigurationSummary } from './services/configuration/configuration-service';
-export { IFileService, StorageOptions, type FileTransaction } from './services/file/file-service';
+export { IFileService, StorageOptions, type FileTransaction } from './storage/file/file-service';
+export {
+  IRecordStore,
+  HISTORY_LIMIT,
+  type Commit,
+  type CommitOptions,
+  type CommitReceipt,
+  type RecordPut,
+  type RecordRemoval,
+  type Planned,
+  type StoreReader,
+  type IWorkflowJournals,
+  type ClaimedJournal,
+} from './storage/record-store';
+export type { ChangeEvent, ChangeListener, Disposable, IChangeFeed } from './storage/change-feed';
 export type { VersionGuard, IRecordService } from './services/shared/record-service';
 export { ILogger } from './logging/logger';
 export * from './domain/errors/agentcfg-error';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { ChangeEvent } from '../services/events/change-feed';
+import type { ChangeEvent } from '../storage/change-feed';
 import type { CliIO } from './cli-io';
 import { RECORD_KINDS } from '../domain/kinds/registry';
 import { action, type CommandResult } from './command-context';

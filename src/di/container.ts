@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { userInfo } from 'node:os';
-import { auditModule } from '../audit/audit-module';
 import { createContextAuthority } from '../security/context-authority';
 import { securityModule } from '../security/security-module';
 import { principalSchema, type Principal } from '../security/security-context';
@@ -8,14 +7,13 @@ import { parseInput } from '../domain/validation/parse-input';
 import { Container, ContainerModule } from 'inversify';
 import { ILogger, silentLogger } from '../logging/logger';
 import { configurationModule } from '../services/configuration/configuration-module';
-import { fileModule } from '../services/file/file-module';
+import { fileStoreModule } from '../storage/file/file-module';
 import type { StorageOptions } from '../storage/storage-options';
 import { recordsModule } from '../services/shared/records-module';
 import { resilienceModule } from '../resilience/resilience-module';
 import type { ResilienceOverrides } from '../resilience/service-policies';
 import { workflowModule } from '../workflow/workflow-module';
 import { consistencyModule } from '../services/consistency/consistency-module';
-import { eventsModule } from '../services/events/events-module';
 
 /** What a container needs to know: the data folder, and optionally a logger and lock timings. */
 export interface ContainerOptions extends StorageOptions {
@@ -48,14 +46,12 @@ export function createContainer(options: ContainerOptions): Container {
     new ContainerModule(({ bind }) => {
       bind<ILogger>(ILogger).toConstantValue(logger ?? silentLogger());
     }),
-    fileModule(storage),
-    auditModule,
+    fileStoreModule(storage, options.changePollMs),
     securityModule(authority),
     recordsModule,
     resilienceModule(resilience),
     workflowModule,
     consistencyModule,
-    eventsModule(options.changePollMs),
     configurationModule(authority.issue, principal ? parseInput(principalSchema, principal, 'principal', { operation: 'createContainer' }) : defaultPrincipal()),
   );
   return container;

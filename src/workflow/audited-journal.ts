@@ -2,7 +2,7 @@ import type { AuditEvent, AuditOutcome } from '../audit/audit-entry';
 import type { IAuditLog } from '../audit/audit-log';
 import { WorkflowStatus } from '../domain/workflow/workflow-definition';
 import type { SecurityContext } from '../security/security-context';
-import type { JournalEntry, JournalEvent } from './journal-entry';
+import type { JournalEntry, JournalEvent } from '../domain/workflow/journal-entry';
 import type { RecordedError } from './workflow-run';
 
 /** Where a workflow appends what happens to it. */

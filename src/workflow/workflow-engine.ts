@@ -1,5 +1,4 @@
 import { Mutex } from 'async-mutex';
-import { IFileSystem } from '../storage/file-system';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
@@ -9,18 +8,15 @@ import { parseInput } from '../domain/validation/parse-input';
 import { isCustomStep, WorkflowStatus, type WorkflowDefinition, type WorkflowStep } from '../domain/workflow/workflow-definition';
 import { ILogger } from '../logging/logger';
 import { IServicePolicies } from '../resilience/service-policies';
-import { IFileService } from '../services/file/file-service';
-import { StorageOptions } from '../storage/storage-options';
+import { IRecordStore, type ClaimedJournal, type IWorkflowJournals } from '../storage/record-store';
 import { IRecordServices } from '../services/shared/record-services';
 import { Compensator } from './compensator';
-import { JournalStore } from './journal-store';
-import type { WorkflowJournal } from './workflow-journal';
 import { preflight } from './preflight';
 import { recordError } from './recorded-error';
 import { StepExecutor, type StepServices } from './step-executor';
 import { pendingCompensations, replayJournal, type Compensation, type WorkflowRun } from './workflow-run';
 import type { IWorkflowService, RecoverOptions, RecoveryReport, WorkflowSummary } from './workflow-service';
-import { IAuditLog } from '../audit/audit-log';
+import type { IAuditLog } from '../audit/audit-log';
 import { IAccessControl } from '../security/access-control';
 import type { SecurityContext } from '../security/security-context';
 import { AuditedJournal, type JournalWriter } from './audited-journal';
@@ -38,10 +34,11 @@ function ownerOf(run: WorkflowRun): { owner?: string } {
 
 const UNFINISHED: ReadonlySet<string> = new Set([WorkflowStatus.PENDING, WorkflowStatus.RUNNING, WorkflowStatus.COMPENSATING]);
 
-/** The saga engine over the data folder's record services, journaled under `workflows/`. */
+/** The saga engine over the record services, journaled in the store. */
 @injectable()
 export class WorkflowEngine implements IWorkflowService {
-  private readonly store: JournalStore;
+  private readonly journals: IWorkflowJournals;
+  private readonly audit: IAuditLog;
   private readonly executor: StepExecutor;
   private readonly compensator: Compensator;
   /**
@@ -60,18 +57,16 @@ export class WorkflowEngine implements IWorkflowService {
   private customCodeRunning = 0;
 
   constructor(
-    @inject(StorageOptions) storage: StorageOptions,
+    @inject(IRecordStore) private readonly store: IRecordStore,
     @inject(IRecordServices) records: IRecordServices,
     @inject(IServicePolicies) policies: IServicePolicies,
     @inject(ILogger) private readonly logger: ILogger,
     @inject(IAccessControl) private readonly access: IAccessControl,
-    @inject(IAuditLog) private readonly audit: IAuditLog,
-    @inject(IFileSystem) fs: IFileSystem,
-    @inject(IFileService) private readonly files: IFileService,
   ) {
+    this.journals = store.journals;
+    this.audit = store.audit;
     // Every kind of the registry is a step service.
     const services: StepServices = records;
-    this.store = new JournalStore(storage.dataDir, fs);
     this.executor = new StepExecutor(services, policies);
     this.compensator = new Compensator(services, policies);
   }
@@ -88,16 +83,8 @@ export class WorkflowEngine implements IWorkflowService {
   /** Runs a checked workflow: journal, steps, and compensation when a step fails. */
   private async execute({ definition, order }: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
     const id = randomUUID();
-    await this.store.ensureDir();
-    await this.files.ensureRoom?.(order.length);
-    const release = await this.store.lockFor(id, 0).acquire();
-    let file: WorkflowJournal;
-    try {
-      file = await this.store.create(id);
-    } catch (error) {
-      await release();
-      throw error;
-    }
+    await this.store.ensureRoom?.(order.length);
+    const file = await this.journals.begin(id);
     const journal = new AuditedJournal(file, this.audit, context, id);
     try {
       await journal.append('workflow.started', {
@@ -114,14 +101,13 @@ export class WorkflowEngine implements IWorkflowService {
       } else {
         await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error: recordError(failure) });
         // Undo from what the journal says, exactly as recovery would after a crash.
-        await this.finishCompensation(journal, id, pendingCompensations(file.writtenEntries), context, customUndo);
+        await this.finishCompensation(journal, id, pendingCompensations(file.entries), context, customUndo);
       }
     } finally {
       await journal.close();
-      await release();
     }
-    // This run wrote the whole journal (it held the workflow's lock throughout): read it back from what it wrote.
-    return replayJournal(id, file.writtenEntries);
+    // This run wrote the whole journal (it held the workflow's claim throughout): read it back from what it wrote.
+    return replayJournal(id, file.entries);
   }
 
   async get(id: string, securityContext: SecurityContext): Promise<WorkflowRun | null> {
@@ -154,7 +140,7 @@ export class WorkflowEngine implements IWorkflowService {
   private async recoverAll(options: RecoverOptions, securityContext: SecurityContext): Promise<RecoveryReport[]> {
     const context = await this.access.authorize(securityContext, 'run-workflow', { action: 'workflow.recover' });
     // Unended ones by their marker, not only by a lock left behind: a power cut can lose the lock and keep the journal.
-    const ids = options.includeFailed ? await this.store.list() : await this.store.listUnended();
+    const ids = options.includeFailed ? await this.journals.list() : await this.journals.listUnended();
     const reports: RecoveryReport[] = [];
     for (const id of ids) {
       try {
@@ -171,7 +157,7 @@ export class WorkflowEngine implements IWorkflowService {
   }
 
   private async read(id: string): Promise<WorkflowRun | null> {
-    const parsed = await this.store.read(id);
+    const parsed = await this.journals.read(id);
     return parsed && parsed.entries.length > 0 ? replayJournal(id, parsed.entries, parsed.badLine) : null;
   }
 
@@ -183,7 +169,7 @@ export class WorkflowEngine implements IWorkflowService {
   private async readEach(): Promise<{ runs: WorkflowRun[]; unreadable: { id: string; reason: string }[] }> {
     const runs: WorkflowRun[] = [];
     const unreadable: { id: string; reason: string }[] = [];
-    for (const id of await this.store.list()) {
+    for (const id of await this.journals.list()) {
       try {
         const run = await this.read(id);
         if (run) runs.push(run);
@@ -238,36 +224,32 @@ export class WorkflowEngine implements IWorkflowService {
     // A finished journal needs nothing, unless it ends in a torn line to cut off.
     const unfinished = UNFINISHED.has(seen.status) || (options.includeFailed === true && seen.status === WorkflowStatus.FAILED);
     if (!unfinished && seen.tornLine === undefined) {
-      if (!UNFINISHED.has(seen.status)) await this.store.markEnded(id); // a marker a crash left after the end
+      if (!UNFINISHED.has(seen.status)) await this.journals.markEnded(id); // a marker a crash left after the end
       return null;
     }
-    let release: () => Promise<void>;
+    let claimed: ClaimedJournal | null;
     try {
-      release = await this.store.lockFor(id, 0).acquire();
+      claimed = await this.journals.resume(id);
     } catch (error) {
       if (!hasErrorCode(error, 'UNAVAILABLE')) throw error;
       const run = await this.read(id);
       return run && UNFINISHED.has(run.status) ? { workflowId: id, name: run.name, from: run.status, to: run.status, compensated: [], unresolved: [], skipped: 'a live process is running it', ...ownerOf(run) } : null;
     }
+    if (!claimed) return null;
+    const earlier = [...claimed.entries];
+    const journal = new AuditedJournal(claimed, this.audit, context, id);
     try {
-      const reopened = await this.store.reopen(id);
-      if (!reopened || reopened.parsed.entries.length === 0) return null;
-      const { parsed } = reopened;
-      const journal = new AuditedJournal(reopened.journal, this.audit, context, id);
-      try {
-        const run = replayJournal(id, parsed.entries);
-        const wanted = UNFINISHED.has(run.status) || (options.includeFailed === true && run.status === WorkflowStatus.FAILED);
-        if (!wanted) return null;
-        this.logger.warn({ workflowId: id, status: run.status }, `recovering workflow ${id} (${run.name}) left ${run.status}`);
-        const error = run.error ?? { code: 'UNAVAILABLE', message: `the process running workflow ${id} stopped while it was ${run.status}`, details: [], context: { workflowId: id } };
-        await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error, recovery: true });
-        const result = await this.finishCompensation(journal, id, pendingCompensations(parsed.entries), context);
-        return { workflowId: id, name: run.name, from: run.status, to: result.unresolved.length > 0 ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATED, ...result, ...ownerOf(run) };
-      } finally {
-        await journal.close();
-      }
+      if (earlier.length === 0) return null;
+      const run = replayJournal(id, earlier);
+      const wanted = UNFINISHED.has(run.status) || (options.includeFailed === true && run.status === WorkflowStatus.FAILED);
+      if (!wanted) return null;
+      this.logger.warn({ workflowId: id, status: run.status }, `recovering workflow ${id} (${run.name}) left ${run.status}`);
+      const error = run.error ?? { code: 'UNAVAILABLE', message: `the process running workflow ${id} stopped while it was ${run.status}`, details: [], context: { workflowId: id } };
+      await this.setStatus(journal, id, WorkflowStatus.COMPENSATING, { error, recovery: true });
+      const result = await this.finishCompensation(journal, id, pendingCompensations(earlier), context);
+      return { workflowId: id, name: run.name, from: run.status, to: result.unresolved.length > 0 ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATED, ...result, ...ownerOf(run) };
     } finally {
-      await release();
+      await journal.close();
     }
   }
 
@@ -284,7 +266,7 @@ export class WorkflowEngine implements IWorkflowService {
   private async setStatus(journal: JournalWriter, id: string, status: WorkflowStatus, extra: Record<string, unknown> = {}): Promise<void> {
     await journal.append('workflow.status', { status, ...extra });
     if (!UNFINISHED.has(status)) {
-      await this.store.markEnded(id).catch((error: unknown) => this.logger.warn({ workflowId: id, err: error }, `workflow ${id} ended; its .active marker stays (start-up recovery will read its journal)`));
+      await this.journals.markEnded(id).catch((error: unknown) => this.logger.warn({ workflowId: id, err: error }, `workflow ${id} ended; its .active marker stays (start-up recovery will read its journal)`));
     }
     const log = status === WorkflowStatus.FAILED ? 'error' : status === WorkflowStatus.COMPENSATING ? 'warn' : 'info';
     this.logger[log]({ workflowId: id, status, ...extra }, `workflow ${id}: ${status}`);

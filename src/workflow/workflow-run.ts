@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '../domain/errors/agentcfg-error';
 import { StepStatus, WorkflowStatus, type StepAction, type StepService } from '../domain/workflow/workflow-definition';
-import type { JournalEntry } from './journal-entry';
+import type { JournalEntry } from '../domain/workflow/journal-entry';
 
 /** An error as a workflow records it: code, message, field details and where it happened. */
 export interface RecordedError {

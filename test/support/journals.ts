@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJournal, type JournalEntry } from '../../src/workflow/journal-entry';
+import { parseJournal, type JournalEntry } from '../../src/domain/workflow/journal-entry';
 
 /** The entries of a workflow's journal, read from disk. */
 export async function readJournal(dataDir: string, workflowId: string): Promise<JournalEntry[]> {

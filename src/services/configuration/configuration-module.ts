@@ -5,13 +5,13 @@ import type { ContextAuthority } from '../../security/context-authority';
 import type { Principal } from '../../security/security-context';
 import { IWorkflowService } from '../../workflow/workflow-service';
 import { IConsistencyService } from '../consistency/consistency-service';
-import { IChangeFeed } from '../events/change-feed';
-import { IFileService } from '../file/file-service';
+import { IChangeFeed } from '../../storage/change-feed';
+import { IRecordStore } from '../../storage/record-store';
 import { IRecordServices } from '../shared/record-services';
 import { IConfigurationService } from './configuration-service';
 import { ConfigurationService, type ConfigurationParts } from './configuration-service-impl';
 
-type Parts = [IFileService, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog];
+type Parts = [IRecordStore, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog];
 
 /**
  * Binds the configuration service, handing it the authority's `issue` in a closure: no other binding holds
@@ -21,11 +21,11 @@ export function configurationModule(issue: ContextAuthority['issue'], principal:
   return new ContainerModule(({ bind }) => {
     bind<IConfigurationService>(IConfigurationService)
       .toResolvedValue(
-        (...[files, records, workflows, consistency, feed, access, audit]: Parts) => {
-          const parts: ConfigurationParts = { files, records, workflows, consistency, feed, access, audit, issue };
+        (...[store, records, workflows, consistency, feed, access, audit]: Parts) => {
+          const parts: ConfigurationParts = { store, records, workflows, consistency, feed, access, audit, issue };
           return new ConfigurationService(parts, principal);
         },
-        [IFileService, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog],
+        [IRecordStore, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog],
       )
       .inSingletonScope();
   });

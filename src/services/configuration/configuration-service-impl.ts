@@ -7,7 +7,7 @@ import type { Personality, PersonalityInput, PersonalityPatch } from '../../doma
 import { composeSystemPrompt } from '../../domain/prompt/effective-system-prompt';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
 import type { IAgentService } from '../agent/agent-service';
-import type { IFileService } from '../file/file-service';
+import type { IRecordStore } from '../../storage/record-store';
 import type { IPersonalityService } from '../personality/personality-service';
 import type { IRoleService } from '../role/role-service';
 import type { IRecordService, ResolvedUpdate, VersionGuard } from '../shared/record-service';
@@ -17,7 +17,7 @@ import type { AnyRecord, RecordOf } from '../../domain/records';
 import type { IRecordServices, RecordServiceOf } from '../shared/record-services';
 import type { ConfigurationSummary, DeleteOptions, DeletePersonalityOptions, IConfigurationService, RecordsApi, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
-import type { IChangeFeed, ChangeListener, Disposable } from '../events/change-feed';
+import type { IChangeFeed, ChangeListener, Disposable } from '../../storage/change-feed';
 import type { IConsistencyService, RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import { agentWithDependenciesSchema, bundleSchema, type AgentWithDependencies, type Bundle, type CountsByKind } from '../../domain/bundle';
 import { AgentcfgError } from '../../domain/errors/agentcfg-error';
@@ -47,7 +47,7 @@ function outputOf<T>(run: WorkflowRun, stepId: string): T {
 
 /** What the configuration service coordinates; `issue` is the only way to make a security context. */
 export interface ConfigurationParts {
-  files: IFileService;
+  store: IRecordStore;
   records: IRecordServices;
   workflows: IWorkflowService;
   consistency: IConsistencyService;
@@ -72,7 +72,7 @@ const SYSTEM_ACTOR = 'system';
  * services check and audit. `as` gives the same service acting for someone else.
  */
 export class ConfigurationService implements IConfigurationService {
-  private readonly files: IFileService;
+  private readonly store: IRecordStore;
   private readonly services: IRecordServices;
   private readonly personalities: IPersonalityService;
   private readonly roles: IRoleService;
@@ -86,7 +86,7 @@ export class ConfigurationService implements IConfigurationService {
     readonly principal: Principal,
     private readonly shared: SharedState = { recoveredAtStartup: [] },
   ) {
-    ({ files: this.files, records: this.services, workflows: this.workflows, consistency: this.consistency, feed: this.feed } = parts);
+    ({ store: this.store, records: this.services, workflows: this.workflows, consistency: this.consistency, feed: this.feed } = parts);
     ({ personality: this.personalities, role: this.roles, agent: this.agents } = this.services);
   }
 
@@ -150,11 +150,11 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   get dataDir(): string {
-    return this.files.dataDir;
+    return this.store.location;
   }
 
   async initialize(): Promise<void> {
-    await this.files.initialize();
+    await this.store.initialize();
     const system = this.parts.issue({ actor: SYSTEM_ACTOR, role: 'admin', requestId: this.principal.requestId ?? randomUUID() });
     await seedTemplates(this.services, system);
     // Workflows that a killed process left half-done are undone before anyone reads their records.
@@ -369,7 +369,7 @@ export class ConfigurationService implements IConfigurationService {
   }
 
   async compact(): Promise<RecordKind[]> {
-    return (await this.files.compact?.()) ?? [];
+    return (await this.store.compact?.()) ?? [];
   }
 
   async summary(): Promise<ConfigurationSummary> {

@@ -9,7 +9,7 @@ import type { WorkflowRun } from '../../workflow/workflow-run';
 import type { RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
 import type { ResolvedUpdate, VersionGuard, WriteOptions } from '../shared/record-service';
 import type { RecordKind } from '../../domain/record';
-import type { ChangeListener, Disposable } from '../events/change-feed';
+import type { ChangeListener, Disposable } from '../../storage/change-feed';
 import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import type { AnyRecord, RecordOf } from '../../domain/records';
 import type { Principal, SecurityContext } from '../../security/security-context';

@@ -4,30 +4,28 @@ import type { KindDefinition, Reference } from '../../domain/kinds/kind';
 import { IRecordServices, type RecordServiceOf } from '../shared/record-services';
 import { WorkflowStatus } from '../../domain/workflow/workflow-definition';
 import { IWorkflowService } from '../../workflow/workflow-service';
-import { IFileService } from '../file/file-service';
-import { IAuditLog } from '../../audit/audit-log';
+import { IRecordStore } from '../../storage/record-store';
 import { IAccessControl } from '../../security/access-control';
 import type { SecurityContext } from '../../security/security-context';
 import type { Finding, IConsistencyService, RepairOptions, RepairReport, VerifyReport } from './consistency-service';
 
 const UNFINISHED = new Set<string>([WorkflowStatus.PENDING, WorkflowStatus.RUNNING, WorkflowStatus.COMPENSATING]);
 
-/** Verify and repair over the file, agent and workflow services. */
+/** Verify and repair over the store, the record services and the workflow service. */
 @injectable()
 export class ConsistencyService implements IConsistencyService {
   constructor(
-    @inject(IFileService) private readonly files: IFileService,
+    @inject(IRecordStore) private readonly store: IRecordStore,
     @inject(IRecordServices) private readonly records: IRecordServices,
     @inject(IWorkflowService) private readonly workflows: IWorkflowService,
     @inject(IAccessControl) private readonly access: IAccessControl,
-    @inject(IAuditLog) private readonly audit: IAuditLog,
   ) {}
 
   async verify(securityContext: SecurityContext): Promise<VerifyReport> {
     await this.access.authorize(securityContext, 'read', { action: 'verify' });
     const findings: Finding[] = [];
     // Files are read as they are on disk: verify must not repair what it reports.
-    const inspections = await Promise.all(RECORD_KINDS.map((kind) => this.files.inspect(kind)));
+    const inspections = await Promise.all(RECORD_KINDS.map((kind) => this.store.inspect(kind)));
     for (const inspection of inspections) {
       if (!inspection) continue;
       if (inspection.status === 'corrupt') findings.push({ severity: 'error', code: 'FILE_CORRUPT', message: `${inspection.file} cannot be read: ${inspection.reason ?? ''}`, records: [{ kind: 'file', id: inspection.file }] });
@@ -46,9 +44,9 @@ export class ConsistencyService implements IConsistencyService {
       }
       if (run.status === WorkflowStatus.FAILED) findings.push({ severity: 'error', code: 'FAILED_WORKFLOW', message: `workflow ${run.id} (${run.name}) could not undo ${run.unresolved.join(', ')}`, records: [{ kind: 'workflow', id: run.id }] });
     }
-    const chain = await this.audit.verify();
+    const chain = await this.store.audit.verify();
     if (!chain.ok) {
-      findings.push({ severity: 'error', code: 'AUDIT_TAMPERED', message: `${this.audit.path}: ${chain.problem ?? 'the chain is broken'}`, records: [{ kind: 'file', id: this.audit.path }], ...(chain.badLine ? { line: chain.badLine } : {}) });
+      findings.push({ severity: 'error', code: 'AUDIT_TAMPERED', message: `${this.store.audit.path}: ${chain.problem ?? 'the chain is broken'}`, records: [{ kind: 'file', id: this.store.audit.path }], ...(chain.badLine ? { line: chain.badLine } : {}) });
     }
     return {
       consistent: findings.length === 0,
@@ -71,7 +69,7 @@ export class ConsistencyService implements IConsistencyService {
       const id = record?.id ?? '';
       switch (finding.code) {
         case 'FILE_HAND_EDITED':
-          await act('re-stamp', id, 'accept the hand edit and record its checksum', () => Promise.all(RECORD_KINDS.map((k) => this.files.read(k))));
+          await act('re-stamp', id, 'accept the hand edit and record its checksum', () => Promise.all(RECORD_KINDS.map((k) => this.store.records(k))));
           break;
         case 'FILE_CORRUPT':
           // A journal that cannot be trusted is evidence for a person, not something to rewrite.
@@ -81,7 +79,7 @@ export class ConsistencyService implements IConsistencyService {
           }
           // Reading restores the backup; if the backup is bad too, nothing can be done here.
           try {
-            await act('restore-backup', id, 'move the corrupt file aside and restore its backup', () => Promise.all(RECORD_KINDS.map((k) => this.files.read(k))));
+            await act('restore-backup', id, 'move the corrupt file aside and restore its backup', () => Promise.all(RECORD_KINDS.map((k) => this.store.records(k))));
           } catch {
             remaining.push(finding);
           }

@@ -7,7 +7,8 @@ import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { findForbiddenKeys } from '../../domain/validation/forbidden-keys';
 import { parseInput } from '../../domain/validation/parse-input';
-import type { FileTransaction, IFileService } from '../file/file-service';
+import type { Commit, IRecordStore, Planned, StoreReader } from '../../storage/record-store';
+import type { AuditEvent } from '../../audit/audit-entry';
 import type { RecordChange, ResolvedUpdate, RevertOutcome, WriteOptions } from './record-service';
 import type { InputOf, PatchOf, RecordServiceOf } from './record-services';
 import { KINDS, kindOf, referencesTo } from '../../domain/kinds/registry';
@@ -23,15 +24,9 @@ import type { SecurityContext } from '../../security/security-context';
 import { changedPaths } from '../../domain/conflict/field-paths';
 import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
 
-/** The records with `id` set to `record` (in place, so the order users see is kept), or removed when null. */
-function withRecord<T extends { id: string }>(items: readonly T[], id: string, record: T | null): T[] {
-  if (record === null) return items.filter((r) => r.id !== id);
-  return items.some((r) => r.id === id) ? items.map((r) => (r.id === id ? record : r)) : [...items, record];
-}
-
 /** What every record service works with: storage, the rights check, and the audit log. */
 export interface RecordServiceDeps {
-  files: IFileService;
+  store: IRecordStore;
   access: IAccessControl;
   audit: IAuditLog;
 }
@@ -57,7 +52,7 @@ interface RecordSchemas {
  * read-modify-write under the data folder's lock.
  */
 export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
-  private readonly files: IFileService;
+  private readonly store: IRecordStore;
   private readonly access: IAccessControl;
   private readonly audit: IAuditLog;
   private readonly schemas: RecordSchemas;
@@ -66,7 +61,7 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     private readonly kind: K,
     deps: RecordServiceDeps,
   ) {
-    this.files = deps.files;
+    this.store = deps.store;
     this.access = deps.access;
     this.audit = deps.audit;
     const { createSchema, recordSchema } = kindOf(kind);
@@ -80,25 +75,22 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
       const now = options.now ?? new Date().toISOString();
       const id = body.id ?? newId();
       const record = this.validateRecord({ ...body, id, isTemplate: false, version: 1, createdAt: now, updatedAt: now }, 'create');
-      return this.files.transaction(async (tx) => {
-        const { items } = await tx.read(this.kind);
-        const existing = items.find((r) => r.id === id);
+      return this.store.transact(async (view) => {
+        const existing = await view.get(this.kind, id);
         if (existing) throw new ConflictError(`${this.kind} '${id}' already exists`, existing, { context: this.context('create') });
-        const prepared = await this.prepare(tx, record, 'create');
-        await this.commit(tx, change, null, prepared, [...items, prepared]);
-        return prepared;
+        const prepared = await this.prepare(view, record, 'create');
+        return this.planned(change, null, prepared, prepared);
       }, this.txOptions(options, change));
     });
   }
 
   async get(id: string): Promise<RecordOf<K> | null> {
     this.checkId(id, 'get');
-    const { items } = await this.files.read(this.kind);
-    return items.find((r) => r.id === id) ?? null;
+    return this.store.get(this.kind, id);
   }
 
   async list(): Promise<RecordOf<K>[]> {
-    return [...(await this.files.read(this.kind)).items];
+    return [...(await this.store.records(this.kind))];
   }
 
   async update(id: string, patch: PatchOf<K>, options: WriteOptions = {}): Promise<RecordOf<K>> {
@@ -109,43 +101,40 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     return this.changing('update', id, options, 'write', async (change) => {
       this.checkId(id, 'update');
       this.checkPatchShape(patch);
-      return this.files.transaction(async (tx) => {
-        const { items } = await tx.read(this.kind);
-        const current = await this.findChangeable(items, id, {}, change);
-        const { record: merged, fields } = await this.reconcile(tx, current, patch as Record<string, unknown>, options);
-        const next = await this.replace(tx, items, current, merged, change);
-        return { record: next, fields };
+      return this.store.transact(async (view) => {
+        const current = await this.findChangeable(view, id, {}, change);
+        const { record: merged, fields } = await this.reconcile(view, current, patch as Record<string, unknown>, options);
+        const { commit, result } = await this.replace(view, current, merged, change);
+        return { commit, result: { record: result, fields } };
       }, this.txOptions(options, change));
     });
   }
 
   async history(id: string): Promise<RecordOf<K>[]> {
     this.checkId(id, 'history');
-    return this.files.history(this.kind, id);
+    return this.store.history(this.kind, id);
   }
 
   async restore(id: string, version: number, options: WriteOptions = {}): Promise<RecordOf<K>> {
     return this.changing('restore', id, options, 'write', async (change) => {
       this.checkId(id, 'restore');
-      return this.files.transaction(async (tx) => {
-        const { items } = await tx.read(this.kind);
-        const current = await this.findChangeable(items, id, options, change);
-        const earlier = (await tx.history(this.kind, id)).find((r) => r.version === version);
+      return this.store.transact(async (view) => {
+        const current = await this.findChangeable(view, id, options, change);
+        const earlier = (await view.history(this.kind, id)).find((r) => r.version === version);
         if (!earlier) throw new NotFoundError(`${this.kind} '${id}' version`, String(version), this.context('restore'));
-        return this.replace(tx, items, current, earlier as Record<string, unknown>, change);
+        return this.replace(view, current, earlier as Record<string, unknown>, change);
       }, this.txOptions(options, change));
     });
   }
 
-  /** Writes `body` as the record's next version, keeping the current one in its history. */
-  private async replace(tx: FileTransaction, items: readonly RecordOf<K>[], current: RecordOf<K>, body: Record<string, unknown>, change: Change): Promise<RecordOf<K>> {
+  /** Plans `body` as the record's next version, keeping the current one in its history. */
+  private async replace(view: StoreReader, current: RecordOf<K>, body: Record<string, unknown>, change: Change): Promise<Planned<RecordOf<K>>> {
     const operation = change.action.slice(this.kind.length + 1);
     const updatedAt = change.options.now ?? new Date().toISOString();
     const meta = { id: current.id, isTemplate: current.isTemplate, createdAt: current.createdAt, version: current.version + 1, updatedAt };
-    const next = await this.prepare(tx, this.validateRecord({ ...body, ...meta }, operation), operation);
-    await tx.appendHistory(this.kind, current);
-    await this.commit(tx, change, current, next, items.map((r) => (r.id === current.id ? next : r)));
-    return next;
+    const next = await this.prepare(view, this.validateRecord({ ...body, ...meta }, operation), operation);
+    const planned = this.planned(change, current, next, next);
+    return { ...planned, commit: { ...planned.commit, history: [{ kind: this.kind, record: current }] } };
   }
 
   /**
@@ -160,22 +149,30 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     return guarded({ access: this.access, audit: this.audit }, options.context, right, request, (context) => work({ context, action, options }), { ...(target ? { target } : {}), ...(step ?? {}) });
   }
 
-  /** Audits a change (fsync'd) and only then writes it: a change that cannot be audited is not made. */
-  private async commit(tx: FileTransaction, change: Change, before: RecordOf<K> | null, after: RecordOf<K> | null, items: readonly RecordOf<K>[], outcome: AuditOutcome = 'ok'): Promise<void> {
-    const record = after ?? before;
-    await this.auditEvent(change, record ? { kind: this.kind, id: record.id } : undefined, outcome, {
+  /**
+   * The commit that turns `before` into `after` (either null: a create or a delete), expecting the record at the
+   * version it was read at, with its audit entry: a change that cannot be audited is not made.
+   */
+  private planned<T>(change: Change, before: RecordOf<K> | null, after: RecordOf<K> | null, result: T, outcome: AuditOutcome = 'ok'): Planned<T> {
+    const record = (after ?? before)!;
+    const audit = this.auditEvent(change, { kind: this.kind, id: record.id }, outcome, {
       versionBefore: before?.version ?? null,
       versionAfter: after?.version ?? null,
       digestBefore: digestOf(before),
       digestAfter: digestOf(after),
     });
-    await tx.write(this.kind, items);
+    const expectedVersion = before?.version ?? null;
+    const commit: Commit =
+      after === null
+        ? { removals: [{ kind: this.kind, id: record.id, expectedVersion: expectedVersion! }], audit: [audit] }
+        : { puts: [{ kind: this.kind, record: after, expectedVersion }], audit: [audit] };
+    return { commit, result };
   }
 
-  private async auditEvent(change: Change, target: { kind: string; id: string } | undefined, outcome: AuditOutcome, fields: Record<string, unknown>): Promise<void> {
+  private auditEvent(change: Change, target: { kind: string; id: string } | undefined, outcome: AuditOutcome, fields: Record<string, unknown>): AuditEvent {
     const { context, action, options } = change;
     const step = options.workflowStep;
-    await this.audit.append({
+    return {
       actor: context.actor,
       role: context.role,
       requestId: context.requestId,
@@ -184,10 +181,10 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
       ...fields,
       ...(step ? { workflowId: step.workflowId, stepId: step.stepId } : {}),
       outcome,
-    });
+    };
   }
 
-  /** The file service needs the same context: it, too, refuses writes without one. */
+  /** The store needs the same context: it, too, refuses writes without one. */
   private txOptions(options: WriteOptions, change: Change): { signal?: AbortSignal; context: SecurityContext } {
     return { ...(options.signal ? { signal: options.signal } : {}), context: change.context };
   }
@@ -196,13 +193,13 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
    * The patched record. A patch made against the current version applies as it is; one made against an older
    * `expectedVersion` is reconciled by the chosen strategy (default reject: CONFLICT naming the fields).
    */
-  private async reconcile(tx: FileTransaction, current: RecordOf<K>, patch: Record<string, unknown>, options: WriteOptions): Promise<{ record: Record<string, unknown>; fields: FieldSource[] }> {
+  private async reconcile(view: StoreReader, current: RecordOf<K>, patch: Record<string, unknown>, options: WriteOptions): Promise<{ record: Record<string, unknown>; fields: FieldSource[] }> {
     if (options.expectedVersion === undefined || options.expectedVersion === current.version) {
       const record = mergePatch(current as Record<string, unknown>, patch);
       return { record, fields: [...changedPaths(current as Record<string, unknown>, record)].map((path) => ({ path, source: 'mine' as const })) };
     }
     const strategy = options.strategy ?? 'reject';
-    const base = (await tx.history(this.kind, current.id)).find((r) => r.version === options.expectedVersion) ?? null;
+    const base = (await view.history(this.kind, current.id)).find((r) => r.version === options.expectedVersion) ?? null;
     const resolved = resolveUpdate({ base: base as Record<string, unknown> | null, current: current as Record<string, unknown>, patch, strategy, ...(options.rules ? { rules: options.rules } : {}) });
     if (resolved.ok) return resolved;
     const why = strategy === 'merge' && base === null ? ` (version ${options.expectedVersion} is no longer in the history to merge against)` : '';
@@ -219,12 +216,10 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
   async delete(id: string, options: WriteOptions = {}): Promise<RecordOf<K>> {
     return this.changing('delete', id, options, 'write', async (change) => {
       this.checkId(id, 'delete');
-      return this.files.transaction(async (tx) => {
-        const { items } = await tx.read(this.kind);
-        const current = await this.findChangeable(items, id, options, change);
-        await this.checkNotInUse(tx, current);
-        await this.commit(tx, change, current, null, items.filter((r) => r.id !== id));
-        return current;
+      return this.store.transact(async (view) => {
+        const current = await this.findChangeable(view, id, options, change);
+        await this.checkNotInUse(view, current);
+        return this.planned(change, current, null, current);
       }, this.txOptions(options, change));
     });
   }
@@ -237,15 +232,14 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     };
     if (lacking(await this.list()).length === 0) return 0;
     return this.changing('seed-template', undefined, options, 'write', (change) =>
-      this.files.transaction(async (tx) => {
-        const { items } = await tx.read(this.kind);
+      this.store.transact(async (view) => {
         const now = new Date().toISOString();
-        const missing = lacking(items).map((t) => recordSchema.parse({ ...(createSchema.parse(t) as object), isTemplate: true, version: 1, createdAt: now, updatedAt: now }) as RecordOf<K>);
-        for (const record of missing) {
-          await this.auditEvent(change, { kind: this.kind, id: record.id }, 'ok', { versionBefore: null, versionAfter: record.version, digestBefore: null, digestAfter: digestOf(record) });
-        }
-        if (missing.length > 0) await tx.write(this.kind, [...items, ...missing]);
-        return missing.length;
+        const missing = lacking(await view.records(this.kind)).map((t) => recordSchema.parse({ ...(createSchema.parse(t) as object), isTemplate: true, version: 1, createdAt: now, updatedAt: now }) as RecordOf<K>);
+        const commit: Commit = {
+          puts: missing.map((record) => ({ kind: this.kind, record, expectedVersion: null })),
+          audit: missing.map((record) => this.auditEvent(change, { kind: this.kind, id: record.id }, 'ok', { versionBefore: null, versionAfter: record.version, digestBefore: null, digestAfter: digestOf(record) })),
+        };
+        return { commit, result: missing.length };
       }, this.txOptions({}, change)),
     );
   }
@@ -256,10 +250,9 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
 
   private async revertAs(change: RecordChange<RecordOf<K>>, audited: Change): Promise<RevertOutcome> {
     this.checkId(change.id, 'revert');
-    return this.files.transaction(async (tx) => {
-      const { items } = await tx.read(this.kind);
-      const current = items.find((r) => r.id === change.id) ?? null;
-      if (isDeepStrictEqual(current, change.before)) return 'already-reverted';
+    return this.store.transact<RevertOutcome>(async (view) => {
+      const current = await view.get(this.kind, change.id);
+      if (isDeepStrictEqual(current, change.before)) return { commit: {}, result: 'already-reverted' };
       const { after } = change;
       const isOurChange =
         after === null
@@ -273,8 +266,7 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
         });
       }
       // References are not re-checked: the state restored is the one that held before the change.
-      await this.commit(tx, audited, current, change.before, withRecord(items, change.id, change.before), 'compensated');
-      return 'reverted';
+      return this.planned(audited, current, change.before, 'reverted' as const, 'compensated');
     }, this.txOptions(audited.options, audited));
   }
 
@@ -282,14 +274,14 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
    * Last step before a write: refuses references that would dangle (read under the same lock that guards
    * deletes, so none can vanish meanwhile), and stamps what the kind derives from the records referenced.
    */
-  private async prepare(tx: FileTransaction, record: RecordOf<K>, operation: string): Promise<RecordOf<K>> {
+  private async prepare(view: StoreReader, record: RecordOf<K>, operation: string): Promise<RecordOf<K>> {
     const kind = kindOf(this.kind) as KindDefinition<RecordOf<K>>;
     const referenced: Record<string, unknown> = {};
     const missing: ErrorDetail[] = [];
     for (const { field, to } of kind.references) {
       const id = (record as Record<string, unknown>)[field];
       if (typeof id !== 'string') continue; // an optional reference left out
-      const target = (await tx.read(to as RecordKind)).items.find((r) => r.id === id);
+      const target = await view.get(to as RecordKind, id);
       if (target) referenced[field] = target;
       else missing.push({ path: field, message: `${to} '${id}' does not exist` });
     }
@@ -306,10 +298,9 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
   }
 
   /** Refuses to delete a record that records of any kind still reference, naming them. */
-  private async checkNotInUse(tx: FileTransaction, record: RecordOf<K>): Promise<void> {
+  private async checkNotInUse(view: StoreReader, record: RecordOf<K>): Promise<void> {
     for (const { kind, field } of referencesTo(this.kind)) {
-      const { items } = await tx.read(kind);
-      const users = items.filter((r) => (r as Record<string, unknown>)[field] === record.id).map((r) => r.id);
+      const users = (await view.records(kind)).filter((r) => (r as Record<string, unknown>)[field] === record.id).map((r) => r.id);
       if (users.length === 0) continue;
       throw new ReferenceIntegrityError(
         `${this.kind} '${record.id}' is used by ${kind}${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or change them first`,
@@ -345,10 +336,10 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
   }
 
   /** The record to change; templates are for admins to change and for nobody to delete. */
-  private async findChangeable(items: readonly RecordOf<K>[], id: string, guard: WriteOptions, change: Change): Promise<RecordOf<K>> {
+  private async findChangeable(view: StoreReader, id: string, guard: WriteOptions, change: Change): Promise<RecordOf<K>> {
     const operation = change.action.slice(this.kind.length + 1);
     const context = this.context(operation);
-    const current = items.find((r) => r.id === id);
+    const current = await view.get(this.kind, id);
     if (!current) throw new NotFoundError(this.kind, id, context);
     if (current.isTemplate && operation === 'delete') throw new ForbiddenError(`${this.kind} '${id}' is a template and cannot be deleted`, { context: { ...context, id } });
     if (current.isTemplate && !hasRight(change.context.role, 'manage-templates')) {

@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import { IAuditLog } from '../../audit/audit-log';
 import { everyKind, RECORD_KINDS } from '../../domain/kinds/registry';
 import { IAccessControl } from '../../security/access-control';
-import { IFileService } from '../file/file-service';
+import { IRecordStore } from '../../storage/record-store';
 import { RecordService } from './record-service-impl';
 import { IRecordServices, recordServiceToken } from './record-services';
 
@@ -13,7 +13,7 @@ import { IRecordServices, recordServiceToken } from './record-services';
 export const recordsModule = new ContainerModule(({ bind }) => {
   for (const kind of RECORD_KINDS) {
     bind(recordServiceToken(kind))
-      .toResolvedValue((files: IFileService, access: IAccessControl, audit: IAuditLog) => new RecordService(kind, { files, access, audit }), [IFileService, IAccessControl, IAuditLog])
+      .toResolvedValue((store: IRecordStore, access: IAccessControl, audit: IAuditLog) => new RecordService(kind, { store, access, audit }), [IRecordStore, IAccessControl, IAuditLog])
       .inSingletonScope();
   }
   bind<IRecordServices>(IRecordServices)

@@ -13,7 +13,7 @@ import { snapshotRecords } from '../../support/records-snapshot';
 import { validRecords } from '../../support/records';
 import { CLI_BIN, runCli } from '../../support/run-cli';
 import { spawn } from 'node:child_process';
-import type { ChangeEvent } from '../../../src/services/events/change-feed';
+import type { ChangeEvent } from '../../../src/storage/change-feed';
 import { startWorker, waitForExit, waitForLine } from '../../support/run-worker';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 import { attachRun, timedStep } from '../../support/timing';

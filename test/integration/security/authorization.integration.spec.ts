@@ -8,7 +8,7 @@ import type { SecurityContext, SecurityRole } from '../../../src/security/securi
 import { IAgentService } from '../../../src/services/agent/agent-service';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
 import { IConsistencyService } from '../../../src/services/consistency/consistency-service';
-import { IFileService } from '../../../src/services/file/file-service';
+import { IFileService } from '../../../src/storage/file/file-service';
 import { IPersonalityService } from '../../../src/services/personality/personality-service';
 import { IRoleService } from '../../../src/services/role/role-service';
 import { IWorkflowService } from '../../../src/workflow/workflow-service';

@@ -6,7 +6,7 @@ import type { Personality } from '../../../src/domain/personality/personality';
 import { checksumOf } from '../../../src/storage/canonical-json';
 import { createContainer } from '../../../src/di/container';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
-import { IFileService } from '../../../src/services/file/file-service';
+import { IFileService } from '../../../src/storage/file/file-service';
 import { IFileSystem, nodeFileSystem } from '../../../src/storage/file-system';
 import { hashConfigFiles } from '../../support/disk';
 import { recordingFileSystem } from '../../support/file-system-calls';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { HISTORY_LIMIT } from '../../../src/services/file/file-service';
+import { HISTORY_LIMIT } from '../../../src/storage/file/file-service';
 import { IFileSystem, nodeFileSystem } from '../../../src/storage/file-system';
 import { validRecords } from '../../support/records';
 import { createTestContainer, type TestContainer } from '../../support/test-container';

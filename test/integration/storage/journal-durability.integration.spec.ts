@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IFileSystem } from '../../../src/storage/file-system';
-import { parseJournal } from '../../../src/workflow/journal-entry';
+import { parseJournal } from '../../../src/domain/workflow/journal-entry';
 import { FAST_RESILIENCE, SERVICE_TOKENS } from '../../support/coordination';
 import { recordingFileSystem, type FileSystemCall } from '../../support/file-system-calls';
 import { agentWithDependencies } from '../../support/records';

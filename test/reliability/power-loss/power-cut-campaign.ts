@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import { createContainer } from '../../../src/di/container';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
-import type { StorageOptions } from '../../../src/services/file/file-service';
+import type { StorageOptions } from '../../../src/storage/file/file-service';
 import { IFileSystem } from '../../../src/storage/file-system';
 import { createTestContainer } from '../../support/test-container';
 import { makeFastTempDir } from '../fast-temp-dir';

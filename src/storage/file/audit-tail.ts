@@ -1,6 +1,6 @@
-import type { FileSystemHandle } from '../storage/file-system';
-import { checksumOf } from '../storage/canonical-json';
-import { GENESIS_HASH, type AuditEntry } from './audit-entry';
+import type { FileSystemHandle } from '../file-system';
+import { checksumOf } from '../canonical-json';
+import { GENESIS_HASH, type AuditEntry } from '../../audit/audit-entry';
 
 /** Where the chain ends: the last entry's number and hash, and the bytes that hold whole lines. */
 export interface AuditTail {

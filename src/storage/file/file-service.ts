@@ -1,6 +1,6 @@
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
-import type { CollectionSnapshot } from '../../storage/collection-file';
+import type { CollectionSnapshot } from '../collection-file';
 import type { SecurityContext } from '../../security/security-context';
 
 /** Reads and writes made while holding the data folder's write lock. */
@@ -31,8 +31,7 @@ export interface TransactionOptions {
   signal?: AbortSignal;
 }
 
-/** How many previous versions of each record are kept. */
-export const HISTORY_LIMIT = 20;
+export { HISTORY_LIMIT } from '../record-store';
 
 /**
  * The storage of a data folder: the only code that touches the file system. Another backend (a database, say)
@@ -73,4 +72,4 @@ export interface IFileService {
 /** Injection token for the file service. */
 export const IFileService = Symbol.for('agentcfg.IFileService');
 
-export { StorageOptions } from '../../storage/storage-options';
+export { StorageOptions } from '../storage-options';

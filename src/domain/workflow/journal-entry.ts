@@ -1,6 +1,6 @@
-import { IntegrityError } from '../domain/errors/errors';
-import { parseJsonSafely } from '../domain/validation/safe-json';
-import { checksumOf } from '../storage/canonical-json';
+import { IntegrityError } from '../errors/errors';
+import { parseJsonSafely } from '../validation/safe-json';
+import { checksumOf } from '../../storage/canonical-json';
 
 /** What a journal line records. */
 export type JournalEvent =

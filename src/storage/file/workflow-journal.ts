@@ -1,7 +1,7 @@
-import { WorkflowStatus } from '../domain/workflow/workflow-definition';
-import type { FileSystemHandle, IFileSystem } from '../storage/file-system';
-import { entryChecksum, type JournalEntry, type JournalEvent } from './journal-entry';
-import { appendWhole } from '../storage/append-whole';
+import { WorkflowStatus } from '../../domain/workflow/workflow-definition';
+import type { FileSystemHandle, IFileSystem } from '../file-system';
+import { entryChecksum, type JournalEntry, type JournalEvent } from '../../domain/workflow/journal-entry';
+import { appendWhole } from '../append-whole';
 
 /**
  * Entries that may wait for the next entry's fdatasync: the workflow changes nothing between them and that entry,

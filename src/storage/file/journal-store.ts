@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path';
-import { ID_PATTERN, idSchema } from '../domain/ids';
-import { parseInput } from '../domain/validation/parse-input';
-import { confine } from '../storage/confined-path';
-import type { IFileSystem } from '../storage/file-system';
-import { readStoredFile } from '../storage/stored-file';
-import { ensureWritable } from '../storage/io-errors';
-import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
-import { parseJournal, type ParsedJournal } from './journal-entry';
+import { ID_PATTERN, idSchema } from '../../domain/ids';
+import { parseInput } from '../../domain/validation/parse-input';
+import { confine } from '../confined-path';
+import type { IFileSystem } from '../file-system';
+import { readStoredFile } from '../stored-file';
+import { ensureWritable } from '../io-errors';
+import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../write-lock';
+import { parseJournal, type ParsedJournal } from '../../domain/workflow/journal-entry';
 import { WorkflowJournal } from './workflow-journal';
 
 const JOURNAL_SUFFIX = '.jsonl';

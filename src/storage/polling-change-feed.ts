@@ -1,7 +1,6 @@
-import { inject, injectable } from 'inversify';
-import { RECORD_KINDS, type RecordKind } from '../../domain/kinds/registry';
-import { IFileService } from '../file/file-service';
-import { ChangeFeedInterval, type ChangeEvent, type ChangeListener, type Disposable, type IChangeFeed } from './change-feed';
+import { RECORD_KINDS, type RecordKind } from '../domain/kinds/registry';
+import type { CollectionSnapshot } from './collection-file';
+import type { ChangeEvent, ChangeListener, Disposable, IChangeFeed } from './change-feed';
 
 interface Seen {
   revision: number;
@@ -10,9 +9,8 @@ interface Seen {
 
 /**
  * Compares each collection with what it last saw (ids and versions), at an interval while anyone listens and
- * whenever asked. Reads are cheap when nothing changed: the file service serves unchanged files from memory.
+ * whenever asked. For the file store, reads are cheap when nothing changed: unchanged files are served from memory.
  */
-@injectable()
 export class PollingChangeFeed implements IChangeFeed {
   private readonly listeners = new Map<RecordKind, Set<ChangeListener>>();
   private readonly seen = new Map<RecordKind, Seen>();
@@ -20,8 +18,9 @@ export class PollingChangeFeed implements IChangeFeed {
   private checking: Promise<void> | undefined;
 
   constructor(
-    @inject(IFileService) private readonly files: IFileService,
-    @inject(ChangeFeedInterval) private readonly intervalMs: number,
+    /** A collection as it is now, with a revision that changes whenever it does. */
+    private readonly read: (kind: RecordKind) => Promise<CollectionSnapshot<{ id: string; version: number }>>,
+    private readonly intervalMs: number,
   ) {}
 
   subscribe(kind: RecordKind, listener: ChangeListener): Disposable {
@@ -60,7 +59,7 @@ export class PollingChangeFeed implements IChangeFeed {
 
   private async look(): Promise<void> {
     for (const kind of RECORD_KINDS) {
-      const snapshot = await this.files.read(kind);
+      const snapshot = await this.read(kind);
       const previous = this.seen.get(kind);
       const versions = new Map(snapshot.items.map((r) => [r.id, r.version]));
       this.seen.set(kind, { revision: snapshot.revision, versions });

@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
-import { IntegrityError } from '../domain/errors/errors';
-import { ILogger } from '../logging/logger';
-import { StorageOptions } from '../storage/storage-options';
-import { ensureWritable, guardIo } from '../storage/io-errors';
-import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../storage/write-lock';
-import { verifyAuditChain, type AuditHead, type AuditVerification } from './audit-chain';
-import { auditHash, type AuditEntry, type AuditEvent } from './audit-entry';
-import type { AuditFilter, IAuditLog } from './audit-log';
+import { IntegrityError } from '../../domain/errors/errors';
+import { ILogger } from '../../logging/logger';
+import { StorageOptions } from '../storage-options';
+import { ensureWritable, guardIo } from '../io-errors';
+import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../write-lock';
+import { verifyAuditChain, type AuditHead, type AuditVerification } from '../../audit/audit-chain';
+import { auditHash, type AuditEntry, type AuditEvent } from '../../audit/audit-entry';
+import type { AuditFilter, IAuditLog } from '../../audit/audit-log';
 import { readAuditTail, type AuditTail } from './audit-tail';
-import { confine } from '../storage/confined-path';
-import { IFileSystem, type FileSystemHandle } from '../storage/file-system';
-import { KeptOpenFile } from '../storage/kept-open-file';
-import { appendWhole } from '../storage/append-whole';
-import { MAX_FILE_BYTES, readAtMost } from '../storage/stored-file';
+import { confine } from '../confined-path';
+import { IFileSystem, type FileSystemHandle } from '../file-system';
+import { KeptOpenFile } from '../kept-open-file';
+import { appendWhole } from '../append-whole';
+import { MAX_FILE_BYTES, readAtMost } from '../stored-file';
 
 /** Width the head is padded to (JSON allows the trailing spaces); its fields take about 130 characters. */
 const HEAD_WIDTH = 192;

@@ -1,4 +1,4 @@
-import type { RecordKind } from '../../domain/record';
+import type { RecordKind } from '../domain/record';
 
 /** A record that was created, updated or deleted, and the collection file revision that carries the change. */
 export interface ChangeEvent {

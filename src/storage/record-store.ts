@@ -1,0 +1,157 @@
+import type { AuditEntry, AuditEvent } from '../audit/audit-entry';
+import type { IAuditLog } from '../audit/audit-log';
+import type { RecordKind } from '../domain/record';
+import type { RecordOf } from '../domain/records';
+import type { JournalEntry, JournalEvent, ParsedJournal } from '../domain/workflow/journal-entry';
+import type { SecurityContext } from '../security/security-context';
+import type { IChangeFeed } from './change-feed';
+
+/** A record to store, and the version it must replace: null when no record with its id may exist yet. */
+export interface RecordPut<K extends RecordKind = RecordKind> {
+  kind: K;
+  record: RecordOf<K>;
+  expectedVersion: number | null;
+}
+
+/** A record to remove, and the version it must be at. */
+export interface RecordRemoval {
+  kind: RecordKind;
+  id: string;
+  expectedVersion: number;
+}
+
+/** A version about to be replaced, kept in its record's history. */
+export interface HistoryKeep<K extends RecordKind = RecordKind> {
+  kind: K;
+  record: RecordOf<K>;
+}
+
+/** Events appended to the journal of a workflow this store has claimed (see IWorkflowJournals.begin). */
+export interface JournalAppend {
+  workflowId: string;
+  events: readonly { event: JournalEvent; data: Record<string, unknown> }[];
+}
+
+/**
+ * One change to the store, applied all or nothing: when any put or removal finds its record at another version
+ * than it expects, the commit is a CONFLICT and nothing of it is stored (records, history, audit or journal).
+ */
+export interface Commit {
+  puts?: readonly RecordPut[];
+  removals?: readonly RecordRemoval[];
+  history?: readonly HistoryKeep[];
+  /** Audit entries of the change: stored no later than the change itself. */
+  audit?: readonly AuditEvent[];
+  journal?: JournalAppend;
+}
+
+/** What a commit stored: its audit entries and journal entries as written (hash-chained, numbered). */
+export interface CommitReceipt {
+  audit: AuditEntry[];
+  journal: JournalEntry[];
+}
+
+/** Who commits (a context with the right to write; FORBIDDEN otherwise), and a cancellation signal. */
+export interface CommitOptions {
+  context?: SecurityContext;
+  /** Aborted before the commit is stored: nothing is stored (UNAVAILABLE). */
+  signal?: AbortSignal;
+}
+
+/** Reads of the records as committed. */
+export interface StoreReader {
+  /** Every record of a kind, in the order they were first stored. */
+  records<K extends RecordKind>(kind: K): Promise<readonly RecordOf<K>[]>;
+  get<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K> | null>;
+  /** Previous versions of a record, oldest first (the last HISTORY_LIMIT). */
+  history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]>;
+}
+
+/** A commit planned from a consistent view, and what the plan hands back to its caller. */
+export interface Planned<T> {
+  commit: Commit;
+  result: T;
+}
+
+/** How many previous versions of each record a store keeps. */
+export const HISTORY_LIMIT = 20;
+
+/** A workflow's journal, claimed by this process while it runs (nobody else may append or recover it). */
+export interface ClaimedJournal {
+  readonly workflowId: string;
+  /** Appends one event (a commit holding only it); returns the entry as written. */
+  append(event: JournalEvent, data: Record<string, unknown>): Promise<JournalEntry>;
+  /** The entries of the journal: those read when it was resumed, then those appended since. */
+  readonly entries: readonly JournalEntry[];
+  /** Makes every entry durable and gives up the claim. */
+  close(): Promise<void>;
+}
+
+/** The journals of workflows: what `workflow list/show` reads and what recovery replays. */
+export interface IWorkflowJournals {
+  /**
+   * Starts the journal of a new workflow, claimed by this process; STORAGE_UNAVAILABLE, before anything is
+   * written, where the store cannot be written.
+   */
+  begin(workflowId: string): Promise<ClaimedJournal>;
+  /**
+   * Claims an existing journal to continue it (recovery); null when there is none. UNAVAILABLE when a live process
+   * holds it. A torn last entry, left by a crash, is cut off first.
+   */
+  resume(workflowId: string): Promise<ClaimedJournal | null>;
+  /** Reads a journal without claiming it; null when there is none. */
+  read(workflowId: string): Promise<ParsedJournal | null>;
+  /** Every workflow with a journal. */
+  list(): Promise<string[]>;
+  /** Workflows that may not have ended (a superset: recovery reads each and decides). */
+  listUnended(): Promise<string[]>;
+  /** Notes that a workflow ended, so listUnended need not name it again. */
+  markEnded(workflowId: string): Promise<void>;
+}
+
+/** How a stored collection looks as it is stored, repairing nothing (for verify). */
+export interface StoredCollection<T> {
+  /** Where the collection lives (a file, a table). */
+  file: string;
+  status: 'ok' | 'hand-edited' | 'corrupt' | 'missing';
+  reason?: string;
+  items: readonly T[];
+}
+
+/**
+ * The storage port: records by kind and id, their history, the audit trail and the workflow journals, changed
+ * only by commits. Everything above it (record services, workflows, the configuration service) works through this
+ * interface; what a backend stores where, and how it makes a commit durable, is its own business.
+ */
+export interface IRecordStore extends StoreReader {
+  /** What the store is, for messages: a data folder's path, or a database URL without its password. */
+  readonly location: string;
+  /** Creates what the store needs and tidies what a killed process left behind. Idempotent. */
+  initialize(): Promise<void>;
+  /** Applies a commit whole (see Commit) and tells the change feed. */
+  commit(commit: Commit, options?: CommitOptions): Promise<CommitReceipt>;
+  /**
+   * Plans a commit from reads no other commit can interleave with, then applies it; a plan that throws commits
+   * nothing. The read-check-write of every record change.
+   */
+  transact<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options?: CommitOptions): Promise<T>;
+  /** Changes of records, made through this store or by any other process sharing it. */
+  readonly changes: IChangeFeed;
+  readonly audit: IAuditLog;
+  readonly journals: IWorkflowJournals;
+  /** How a collection is stored, for verify; repairs nothing. */
+  inspect<K extends RecordKind>(kind: K): Promise<StoredCollection<RecordOf<K>>>;
+  /**
+   * Writes out whatever the store keeps besides its canonical form (change logs, say), so the canonical form alone
+   * holds the current records; says which kinds it wrote. Optional.
+   */
+  compact?(): Promise<RecordKind[]>;
+  /**
+   * Refuses (STORAGE_UNAVAILABLE, nothing changed) when there is not room for `changes` record changes to be made
+   * and undone. Optional: a store whose transactions cannot run out of room mid-way needs no such check.
+   */
+  ensureRoom?(changes: number): Promise<void>;
+}
+
+/** Injection token for the record store. */
+export const IRecordStore = Symbol.for('agentcfg.IRecordStore');
