@@ -30,7 +30,7 @@ export { modelWarnings, KNOWN_MODELS } from './domain/agent/model-catalogue';
 export { composeSystemPrompt, describePersonality } from './domain/prompt/effective-system-prompt';
 export { ROLE_TEMPLATES } from './domain/templates/role-templates';
 export { PERSONALITY_TEMPLATES } from './domain/templates/personality-templates';
-export { SECURITY_ROLES, principalSchema, type Principal, type SecurityContext, type SecurityRole } from './security/security-context';
+export { ACCESS_LEVELS, SECURITY_ROLES, principalSchema, type AccessLevel, type Principal, type PrincipalInput, type SecurityContext, type SecurityRole } from './security/security-context';
 export { hasRight, type Right } from './security/rights';
 export { IAccessControl } from './security/access-control';
 export { IAuditLog, type AuditFilter } from './audit/audit-log';

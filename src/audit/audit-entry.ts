@@ -1,4 +1,4 @@
-import { checksumOf } from '../storage/canonical-json';
+import { checksumOf } from '../domain/canonical-json';
 
 /** How the audited request ended. */
 export type AuditOutcome = 'ok' | 'denied' | 'failed' | 'compensated';

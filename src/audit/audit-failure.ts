@@ -28,9 +28,9 @@ export async function auditFailure(
     audited.add(error);
   }
   const reason = isAgentcfgError(error) ? `${error.code}: ${error.message}` : `INTERNAL_ERROR: ${String(error)}`;
-  const { actor, role, requestId } = context;
+  const { actor, access, requestId } = context;
   try {
-    await audit.append({ actor, role, requestId, action, ...where, outcome: hasErrorCode(error, 'FORBIDDEN') ? 'denied' : 'failed', reason });
+    await audit.append({ actor, role: access, requestId, action, ...where, outcome: hasErrorCode(error, 'FORBIDDEN') ? 'denied' : 'failed', reason });
   } catch {
     // The failure stands whether or not it could be put on record (a full disk refuses both): report the failure.
   }

@@ -11,19 +11,20 @@ export interface AuditFilter {
 }
 
 /**
- * The tamper-evident audit trail, `logs/audit.jsonl`: one hash-chained line per change, denial and workflow
- * transition, fsync'd before the change it records is made.
+ * The tamper-evident audit trail of a store: one hash-chained entry per change, denial and workflow transition,
+ * durable no later than the change it records (the file store: `logs/audit.jsonl`).
  */
 export interface IAuditLog {
+  /** Where the trail is kept, for messages. */
   readonly path: string;
   /**
-   * Appends an entry durably (under a cross-process lock, so the chain stays one line after another), after any
-   * held transitions, with one fdatasync for all of them.
+   * Appends an entry durably, next in the one chain however many processes append, after any held transitions,
+   * made durable with it.
    */
   append(event: AuditEvent): Promise<AuditEntry>;
   /**
    * Holds a workflow or step transition, stamped with the time now, until the next `append` or `flush` writes it.
-   * A transition changes nothing by itself, so it need not cost a lock and an fdatasync of its own: it is durable
+   * A transition changes nothing by itself, so it need not cost a durable write of its own: it is durable
    * before the change it leads to is made, and before the workflow returns.
    */
   defer(event: AuditEvent): void;

@@ -4,7 +4,7 @@ import { principalSchema, type Principal } from '../security/security-context';
 import type { CliIO } from './cli-io';
 
 /** Where each field of the principal came from, to name it when it is wrong. */
-const SOURCES = { actor: ['--actor', 'AGENTCFG_ACTOR'], role: ['--as', 'AGENTCFG_ROLE'] } as const;
+const SOURCES = { actor: ['--actor', 'AGENTCFG_ACTOR'], access: ['--as', 'AGENTCFG_ROLE'] } as const;
 
 /**
  * Who a command acts as: `--actor`/`--as`, else $AGENTCFG_ACTOR/$AGENTCFG_ROLE, else the OS user as admin of
@@ -13,8 +13,8 @@ const SOURCES = { actor: ['--actor', 'AGENTCFG_ACTOR'], role: ['--as', 'AGENTCFG
 export function principalFrom(flags: { actor?: string; as?: string }, io: CliIO): Principal {
   const fallback = defaultPrincipal();
   const actor = flags.actor ?? io.env.AGENTCFG_ACTOR ?? fallback.actor;
-  const role = flags.as ?? io.env.AGENTCFG_ROLE ?? fallback.role;
-  const parsed = principalSchema.safeParse({ actor, role });
+  const access = flags.as ?? io.env.AGENTCFG_ROLE ?? fallback.access;
+  const parsed = principalSchema.safeParse({ actor, access });
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((issue) => {
     const field = String(issue.path[0]) as keyof typeof SOURCES;

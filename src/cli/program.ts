@@ -29,7 +29,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
     .addOption(new Option('--dir <path>', 'data folder (default: $AGENTCFG_DIR, else ./agentcfg-data)'))
     .option('--json', 'print exactly one JSON document: {"ok":true,"data":...} or {"ok":false,"error":...}')
     .addOption(new Option('--actor <name>', 'who acts, as recorded in the audit log (default: $AGENTCFG_ACTOR, else the OS user)'))
-    .addOption(new Option('--as <role>', 'the role to act with (default: $AGENTCFG_ROLE, else admin)').choices(['viewer', 'editor', 'admin']))
+    .addOption(new Option('--as <access>', 'the access level to act with (default: $AGENTCFG_ROLE, else admin)').choices(['viewer', 'editor', 'admin']))
     // Only -V is the tool's version flag: `--version <n>` belongs to `restore`. A lone `--version` is handled in runCli.
     .version(packageVersion(), '-V', 'print the agentcfg version (also: agentcfg --version)')
     .showHelpAfterError(!json)

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import { createContextAuthority } from '../security/context-authority';
 import { securityModule } from '../security/security-module';
-import { principalSchema, type Principal } from '../security/security-context';
+import { principalSchema, type Principal, type PrincipalInput } from '../security/security-context';
 import { parseInput } from '../domain/validation/parse-input';
 import { Container, ContainerModule } from 'inversify';
 import { ILogger, silentLogger } from '../logging/logger';
@@ -23,7 +23,7 @@ export interface ContainerOptions extends StorageOptions {
   /** How often change listeners look for other processes' changes (default 250 ms). */
   changePollMs?: number;
   /** Who the configuration service acts for (default: the OS user, as admin of their own data folder). */
-  principal?: Principal;
+  principal?: PrincipalInput;
 }
 
 /** The OS user running the process: by default the admin of their own local data folder. */
@@ -34,7 +34,7 @@ export function defaultPrincipal(): Principal {
   } catch {
     actor = process.env.USER ?? process.env.USERNAME ?? 'local-user';
   }
-  return { actor, role: 'admin' };
+  return { actor, access: 'admin' };
 }
 
 /** Builds the one container of an agentcfg instance from the feature modules. */

@@ -17,8 +17,8 @@ const issued = new WeakSet<object>();
 /** The authority a container's configuration service issues through; the module it lives in is not exported by the package. */
 export function createContextAuthority(): ContextAuthority {
   return {
-    issue({ actor, role, requestId }) {
-      const context: SecurityContext = Object.freeze({ actor, role, requestId });
+    issue({ actor, access, requestId }) {
+      const context: SecurityContext = Object.freeze({ actor, access, requestId });
       issued.add(context);
       return context;
     },

@@ -2,7 +2,7 @@ import type { IAuditLog } from '../audit/audit-log';
 import { ForbiddenError } from '../domain/errors/errors';
 import type { AccessRequest, IAccessControl } from './access-control';
 import type { ContextAuthority } from './context-authority';
-import { hasRight, leastRoleWith, type Right } from './rights';
+import { hasRight, leastLevelWith, type Right } from './rights';
 import type { SecurityContext } from './security-context';
 
 function describe(request: AccessRequest): string {
@@ -29,8 +29,8 @@ export class PolicyAccessControl implements IAccessControl {
       await this.audit.append({ actor: claimedActor(value), role: null, requestId: null, action: request.action, ...this.where(request), outcome: 'denied', reason: `FORBIDDEN: ${message}` });
       throw new ForbiddenError(message, { context: { operation: request.action, missingRight: right } });
     }
-    if (!hasRight(context.role, right)) {
-      return this.deny(context, right, request, `${context.role} '${context.actor}' lacks the right '${right}' (${leastRoleWith(right)} or above)`);
+    if (!hasRight(context.access, right)) {
+      return this.deny(context, right, request, `${context.access} '${context.actor}' lacks the right '${right}' (${leastLevelWith(right)} or above)`);
     }
     return context;
   }
@@ -38,17 +38,17 @@ export class PolicyAccessControl implements IAccessControl {
   async authorizeWorkflow(value: unknown, right: Right, owner: string | undefined, request: AccessRequest): Promise<SecurityContext> {
     const context = await this.authorize(value, right, request);
     if (this.ownsOrManages(context, owner)) return context;
-    return this.deny(context, 'manage-workflows', request, `workflow ${request.workflowId ?? ''} belongs to ${owner ?? 'an unknown actor'}; ${context.role} '${context.actor}' lacks the right 'manage-workflows' (admin)`);
+    return this.deny(context, 'manage-workflows', request, `workflow ${request.workflowId ?? ''} belongs to ${owner ?? 'an unknown actor'}; ${context.access} '${context.actor}' lacks the right 'manage-workflows' (admin)`);
   }
 
   ownsOrManages(context: SecurityContext, owner: string | undefined): boolean {
-    return (owner !== undefined && owner === context.actor) || hasRight(context.role, 'manage-workflows');
+    return (owner !== undefined && owner === context.actor) || hasRight(context.access, 'manage-workflows');
   }
 
   async deny(context: SecurityContext, right: Right, request: AccessRequest, why: string): Promise<never> {
     const message = `${describe(request)} refused: ${why}`;
-    await this.audit.append({ actor: context.actor, role: context.role, requestId: context.requestId, action: request.action, ...this.where(request), outcome: 'denied', reason: `FORBIDDEN: ${message}` });
-    throw new ForbiddenError(message, { context: { operation: request.action, actor: context.actor, role: context.role, missingRight: right } });
+    await this.audit.append({ actor: context.actor, role: context.access, requestId: context.requestId, action: request.action, ...this.where(request), outcome: 'denied', reason: `FORBIDDEN: ${message}` });
+    throw new ForbiddenError(message, { context: { operation: request.action, actor: context.actor, role: context.access, missingRight: right } });
   }
 
   private where(request: AccessRequest): { target?: AccessRequest['target']; workflowId?: string } {

@@ -1,4 +1,4 @@
-import type { SecurityRole } from './security-context';
+import type { AccessLevel } from './security-context';
 
 /** The rights a call may need; a denial names the one that was missing. */
 export type Right =
@@ -21,18 +21,18 @@ const VIEWER: readonly Right[] = ['read'];
 const EDITOR: readonly Right[] = [...VIEWER, 'write', 'run-workflow'];
 const ADMIN: readonly Right[] = [...EDITOR, 'manage-templates', 'manage-workflows', 'repair', 'read-audit'];
 
-const RIGHTS: Readonly<Record<SecurityRole, ReadonlySet<Right>>> = {
+const RIGHTS: Readonly<Record<AccessLevel, ReadonlySet<Right>>> = {
   viewer: new Set(VIEWER),
   editor: new Set(EDITOR),
   admin: new Set(ADMIN),
 };
 
-/** Whether a role holds a right. */
-export function hasRight(role: SecurityRole, right: Right): boolean {
-  return RIGHTS[role].has(right);
+/** Whether an access level holds a right. */
+export function hasRight(access: AccessLevel, right: Right): boolean {
+  return RIGHTS[access].has(right);
 }
 
-/** The least role that holds a right, for messages. */
-export function leastRoleWith(right: Right): SecurityRole {
+/** The least access level that holds a right, for messages. */
+export function leastLevelWith(right: Right): AccessLevel {
   return hasRight('viewer', right) ? 'viewer' : hasRight('editor', right) ? 'editor' : 'admin';
 }

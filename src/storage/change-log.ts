@@ -1,7 +1,7 @@
 import { deepFreeze } from '../domain/deep-freeze';
 import { IntegrityError } from '../domain/errors/errors';
 import { parseJsonSafely } from '../domain/validation/safe-json';
-import { checksumOf } from './canonical-json';
+import { checksumOf } from '../domain/canonical-json';
 import type { CollectionSnapshot } from './collection-file';
 import type { CollectionSpec } from './collection-specs';
 

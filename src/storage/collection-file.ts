@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { deepFreeze } from '../domain/deep-freeze';
 import { issuesToDetails } from '../domain/validation/parse-input';
 import { parseJsonSafely } from '../domain/validation/safe-json';
-import { checksumOf } from './canonical-json';
+import { checksumOf } from '../domain/canonical-json';
 import { RecordTextCache } from './record-texts';
 import { SCHEMA_VERSION, type CollectionSpec } from './collection-specs';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deepFreeze } from '../domain/deep-freeze';
-import { canonicalJsonOfEach } from './canonical-json';
+import { canonicalJsonOfEach } from '../domain/canonical-json';
 
 /** The two texts a collection file needs of a record. */
 interface RecordTexts {

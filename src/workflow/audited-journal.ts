@@ -66,8 +66,8 @@ export class AuditedJournal implements JournalWriter {
   async append(event: JournalEvent, data: Record<string, unknown>): Promise<JournalEntry> {
     const audited = auditOf(event, data);
     if (audited) {
-      const { actor, role, requestId } = this.context;
-      const entry: AuditEvent = { actor, role, requestId, target: { kind: 'workflow', id: this.workflowId }, ...audited, workflowId: this.workflowId };
+      const { actor, access, requestId } = this.context;
+      const entry: AuditEvent = { actor, role: access, requestId, target: { kind: 'workflow', id: this.workflowId }, ...audited, workflowId: this.workflowId };
       if (event === 'workflow.status' && ENDING.has(String(data.status))) await this.audit.append(entry);
       else this.audit.defer(entry);
     }

@@ -1,3 +1,4 @@
+import { KINDS } from '../domain/kinds/registry';
 import { deepFreeze } from '../domain/deep-freeze';
 import { AgentcfgError, hasErrorCode, isAgentcfgError } from '../domain/errors/agentcfg-error';
 import { ConflictError, NotFoundError } from '../domain/errors/errors';
@@ -16,7 +17,6 @@ import {
 } from '../domain/workflow/workflow-definition';
 import type { IServicePolicies, PolicyEvent } from '../resilience/service-policies';
 import type { IRecordService, WriteOptions } from '../services/shared/record-service';
-import { COLLECTION_SPECS } from '../storage/collection-specs';
 import { typedIfEnvironmental } from '../storage/io-errors';
 import { recordError } from './recorded-error';
 import type { StepIntent } from './workflow-run';
@@ -135,7 +135,7 @@ export class StepExecutor {
       },
       { onEvent, onAttempt: (n) => (progress.attempts = n) },
     );
-    return deepFreeze(parseInput(COLLECTION_SPECS[step.service].schema, output, `${step.service} output`)) as AnyRecord;
+    return deepFreeze(parseInput(KINDS[step.service].recordSchema, output, `${step.service} output`)) as AnyRecord;
   }
 
   /** Works out what the step will change, reading the record as it is now (the undo's "before"). */

@@ -42,8 +42,8 @@ export class WorkflowEngine implements IWorkflowService {
   private readonly executor: StepExecutor;
   private readonly compensator: Compensator;
   /**
-   * Workflows of one process run one at a time, in the order they were asked for. Their steps all write under the
-   * one data-folder lock anyway, so running them side by side gains nothing; it only makes each step queue behind
+   * Workflows of one process run one at a time, in the order they were asked for. Their steps' commits are
+   * serialised by the store anyway, so running them side by side gains nothing; it only makes each step queue behind
    * the others' steps, where the wait counts against the step's call timeout, and under load (32 at once, say)
    * the timeouts open the circuit breakers and refuse workflows that would have succeeded. Waiting here, before a
    * workflow starts, counts against nothing.
@@ -89,7 +89,7 @@ export class WorkflowEngine implements IWorkflowService {
     try {
       await journal.append('workflow.started', {
         name: definition.name,
-        owner: { pid: process.pid, host: hostname(), actor: context.actor, role: context.role, requestId: context.requestId },
+        owner: { pid: process.pid, host: hostname(), actor: context.actor, role: context.access, requestId: context.requestId },
         steps: order.map((s) => (isCustomStep(s) ? { id: s.id, service: 'custom', action: 'custom', dependsOn: s.dependsOn ?? [] } : { id: s.id, service: s.service, action: s.action, dependsOn: s.dependsOn ?? [] })),
         definition: jsonDefinition(definition),
       });

@@ -1,6 +1,6 @@
 import { IntegrityError } from '../errors/errors';
 import { parseJsonSafely } from '../validation/safe-json';
-import { checksumOf } from '../../storage/canonical-json';
+import { checksumOf } from '../canonical-json';
 
 /** What a journal line records. */
 export type JournalEvent =

@@ -33,7 +33,7 @@ import type { AuditEntry } from '../../audit/audit-entry';
 import type { AuditVerification } from '../../audit/audit-chain';
 import type { ContextAuthority } from '../../security/context-authority';
 import type { Right } from '../../security/rights';
-import { principalSchema, type Principal, type SecurityContext } from '../../security/security-context';
+import { principalSchema, type Principal, type PrincipalInput, type SecurityContext } from '../../security/security-context';
 import { auditFilterSchema } from '../../audit/audit-filter';
 import { guarded } from '../../security/guarded';
 import { cascadeDeleteWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
@@ -90,14 +90,14 @@ export class ConfigurationService implements IConfigurationService {
     ({ personality: this.personalities, role: this.roles, agent: this.agents } = this.services);
   }
 
-  as(principal: Principal): IConfigurationService {
+  as(principal: PrincipalInput): IConfigurationService {
     const parsed = parseInput(principalSchema, principal, 'principal', { service: 'configuration', operation: 'as' });
     return new ConfigurationService(this.parts, parsed, this.shared);
   }
 
   issueContext(): SecurityContext {
-    const { actor, role, requestId } = this.principal;
-    return this.parts.issue({ actor, role, requestId: requestId ?? randomUUID() });
+    const { actor, access, requestId } = this.principal;
+    return this.parts.issue({ actor, access, requestId: requestId ?? randomUUID() });
   }
 
   /** The context of one call, checked for `right` up front. */
@@ -155,7 +155,7 @@ export class ConfigurationService implements IConfigurationService {
 
   async initialize(): Promise<void> {
     await this.store.initialize();
-    const system = this.parts.issue({ actor: SYSTEM_ACTOR, role: 'admin', requestId: this.principal.requestId ?? randomUUID() });
+    const system = this.parts.issue({ actor: SYSTEM_ACTOR, access: 'admin', requestId: this.principal.requestId ?? randomUUID() });
     await seedTemplates(this.services, system);
     // Workflows that a killed process left half-done are undone before anyone reads their records.
     this.shared.recoveredAtStartup.push(...(await this.workflows.recover({}, system)));

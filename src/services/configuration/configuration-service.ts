@@ -12,7 +12,7 @@ import type { RecordKind } from '../../domain/record';
 import type { ChangeListener, Disposable } from '../../storage/change-feed';
 import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import type { AnyRecord, RecordOf } from '../../domain/records';
-import type { Principal, SecurityContext } from '../../security/security-context';
+import type { Principal, PrincipalInput, SecurityContext } from '../../security/security-context';
 import type { AuditFilter } from '../../audit/audit-log';
 import type { AuditEntry } from '../../audit/audit-entry';
 import type { AuditVerification } from '../../audit/audit-chain';
@@ -78,7 +78,7 @@ export interface IConfigurationService {
   /** Who this service acts for. */
   readonly principal: Principal;
   /** The same service acting for another principal (VALIDATION_ERROR for an unknown role or a bad name). */
-  as(principal: Principal): IConfigurationService;
+  as(principal: PrincipalInput): IConfigurationService;
   /**
    * A fresh security context for this principal, for calling a service resolved from the container directly:
    * the service still checks its rights and audits the call.

@@ -49,7 +49,7 @@ interface RecordSchemas {
 /**
  * The create/read/update/delete logic of every kind, from its definition in the registry: validation at the
  * edge, versioning, template protection, references (checked on write, guarding deletes), derived fields, and
- * read-modify-write under the data folder's lock.
+ * each change planned from a consistent view of the store and committed with its history and audit entry.
  */
 export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
   private readonly store: IRecordStore;
@@ -174,7 +174,7 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     const step = options.workflowStep;
     return {
       actor: context.actor,
-      role: context.role,
+      role: context.access,
       requestId: context.requestId,
       action,
       ...(target ? { target } : {}),
@@ -271,8 +271,9 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
   }
 
   /**
-   * Last step before a write: refuses references that would dangle (read under the same lock that guards
-   * deletes, so none can vanish meanwhile), and stamps what the kind derives from the records referenced.
+   * Last step before a write: refuses references that would dangle (read in the same transaction as the write,
+   * as deletes check for users, so none can vanish meanwhile), and stamps what the kind derives from the records
+   * referenced.
    */
   private async prepare(view: StoreReader, record: RecordOf<K>, operation: string): Promise<RecordOf<K>> {
     const kind = kindOf(this.kind) as KindDefinition<RecordOf<K>>;
@@ -342,7 +343,7 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     const current = await view.get(this.kind, id);
     if (!current) throw new NotFoundError(this.kind, id, context);
     if (current.isTemplate && operation === 'delete') throw new ForbiddenError(`${this.kind} '${id}' is a template and cannot be deleted`, { context: { ...context, id } });
-    if (current.isTemplate && !hasRight(change.context.role, 'manage-templates')) {
+    if (current.isTemplate && !hasRight(change.context.access, 'manage-templates')) {
       await this.access.deny(change.context, 'manage-templates', { action: change.action, target: { kind: this.kind, id } }, `${this.kind} '${id}' is a template; changing templates needs the right 'manage-templates' (admin)`);
     }
     if (guard.expectedVersion !== undefined && guard.expectedVersion !== current.version) {

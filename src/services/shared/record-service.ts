@@ -70,7 +70,7 @@ export interface IRecordService<TRecord, TInput, TPatch> {
   revert(change: RecordChange<TRecord>, options?: Pick<WriteOptions, 'signal' | 'context' | 'workflowStep'>): Promise<RevertOutcome>;
   /**
    * Adds the kind's templates that the store lacks, each audited as `<kind>.seed-template`; says how many. Writes
-   * nothing (and takes no lock) when none is missing, so start-up on a seeded folder needs nothing writable.
+   * nothing (and starts no transaction) when none is missing, so start-up on a seeded folder needs nothing writable.
    */
   seedTemplates(options: Pick<WriteOptions, 'context'>): Promise<number>;
 }

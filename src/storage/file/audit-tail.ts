@@ -1,5 +1,5 @@
 import type { FileSystemHandle } from '../file-system';
-import { checksumOf } from '../canonical-json';
+import { checksumOf } from '../../domain/canonical-json';
 import { GENESIS_HASH, type AuditEntry } from '../../audit/audit-entry';
 
 /** Where the chain ends: the last entry's number and hash, and the bytes that hold whole lines. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Personality } from '../../../src/domain/personality/personality';
 import { IFileService } from '../../../src/storage/file/file-service';
 import { DEFAULT_APPEND_ABOVE_BYTES } from '../../../src/storage/file/json-file-service';
-import { checksumOf } from '../../../src/storage/canonical-json';
+import { checksumOf } from '../../../src/domain/canonical-json';
 import { validRecords } from '../../support/records';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { createTestContainer, type TestContainer } from '../../support/test-container';

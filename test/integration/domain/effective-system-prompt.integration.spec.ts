@@ -3,7 +3,7 @@ import { modelWarnings } from '../../../src/domain/agent/model-catalogue';
 import { PERSONALITY_TRAITS } from '../../../src/domain/personality/personality';
 import { composeSystemPrompt, describePersonality, traitPhrase } from '../../../src/domain/prompt/effective-system-prompt';
 import { TRAIT_PHRASES } from '../../../src/domain/prompt/trait-phrases';
-import { canonicalJson, checksumOf } from '../../../src/storage/canonical-json';
+import { canonicalJson, checksumOf } from '../../../src/domain/canonical-json';
 
 const middle = Object.fromEntries(PERSONALITY_TRAITS.map((t) => [t, 50])) as Record<(typeof PERSONALITY_TRAITS)[number], number>;
 

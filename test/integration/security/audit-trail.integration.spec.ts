@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { cp, writeFile } from 'node:fs/promises';
 import { auditHash, GENESIS_HASH, type AuditEntry } from '../../../src/audit/audit-entry';
 import type { Finding } from '../../../src/services/consistency/consistency-service';
-import { checksumOf } from '../../../src/storage/canonical-json';
+import { checksumOf } from '../../../src/domain/canonical-json';
 import { IFileSystem } from '../../../src/storage/file-system';
 import { auditLogPath, readAuditEntries, readAuditLines } from '../../support/audit-log';
 import { FAST_RESILIENCE, SERVICE_TOKENS, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';

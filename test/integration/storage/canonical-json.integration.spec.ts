@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { canonicalJson, checksumOf } from '../../../src/storage/canonical-json';
+import { canonicalJson, checksumOf } from '../../../src/domain/canonical-json';
 import { createTestContainer } from '../../support/test-container';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

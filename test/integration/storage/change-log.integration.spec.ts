@@ -3,7 +3,7 @@ import { appendFile, copyFile, readdir, readFile, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { Personality } from '../../../src/domain/personality/personality';
-import { checksumOf } from '../../../src/storage/canonical-json';
+import { checksumOf } from '../../../src/domain/canonical-json';
 import { createContainer } from '../../../src/di/container';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
 import { IFileService } from '../../../src/storage/file/file-service';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { checksumOf } from '../../../src/storage/canonical-json';
+import { checksumOf } from '../../../src/domain/canonical-json';
 import { encodeCollection } from '../../../src/storage/collection-file';
 import { COLLECTION_SPECS, SCHEMA_VERSION } from '../../../src/storage/collection-specs';
 import { RecordTextCache } from '../../../src/storage/record-texts';

@@ -3,7 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Personality } from '../../../src/domain/personality/personality';
 import { IFileService } from '../../../src/storage/file/file-service';
-import { checksumOf } from '../../../src/storage/canonical-json';
+import { checksumOf } from '../../../src/domain/canonical-json';
 import { decodeSeal, encodeSeal, schemaFingerprint, sealHolds, type CollectionSeal } from '../../../src/storage/collection-seal';
 import { COLLECTION_SPECS } from '../../../src/storage/collection-specs';
 import { validRecords } from '../../support/records';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Personality } from '../../../src/domain/personality/personality';
-import { checksumOf } from '../../../src/storage/canonical-json';
+import { checksumOf } from '../../../src/domain/canonical-json';
 import { IFileSystem, nodeFileSystem } from '../../../src/storage/file-system';
 import { validRecords } from '../../support/records';
 import { createTestContainer, type TestContainer } from '../../support/test-container';

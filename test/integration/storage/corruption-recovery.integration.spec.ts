@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
-import { checksumOf } from '../../../src/storage/canonical-json';
+import { checksumOf } from '../../../src/domain/canonical-json';
 import { hashConfigFiles } from '../../support/disk';
 import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
