@@ -1,4 +1,4 @@
-import { auditHash, GENESIS_HASH, type AuditEntry } from './audit-entry';
+import { auditHash, GENESIS_HASH, type AuditEntry, type AuditEvent } from './audit-entry';
 
 /** What the log's head file says: how many entries were written and the last one's hash. */
 export interface AuditHead {
@@ -68,4 +68,21 @@ export function verifyAuditChain(text: string, head: AuditHead | null): AuditVer
     }
   }
   return { ok: true, entries: lines.length };
+}
+
+/** An event and the time it happened (a held transition is written later than that). */
+export interface StampedEvent {
+  at: string;
+  event: AuditEvent;
+}
+
+/** The entries that follow the chain's end (`seq`, `hash`: 0 and GENESIS_HASH for an empty log), one per event. */
+export function chainAfter(end: { seq: number; hash: string }, events: readonly StampedEvent[]): AuditEntry[] {
+  let { seq, hash } = end;
+  return events.map(({ at, event }) => {
+    const unsigned = { seq: seq + 1, at, ...event, prev: hash };
+    const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
+    ({ seq, hash } = entry);
+    return entry;
+  });
 }

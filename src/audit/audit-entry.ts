@@ -54,3 +54,12 @@ export function auditHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): 
 export function digestOf(record: unknown): string | null {
   return record === null || record === undefined ? null : checksumOf(record);
 }
+
+/** A reason is a message, not a dump: entries keep lines short. */
+const MAX_REASON = 500;
+
+/** The event as an entry records it: its reason cut to MAX_REASON characters. */
+export function shortened(event: AuditEvent): AuditEvent {
+  const { reason } = event;
+  return reason !== undefined && reason.length > MAX_REASON ? { ...event, reason: `${reason.slice(0, MAX_REASON)}…` } : event;
+}

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AuditEntry } from './audit-entry';
+import type { AuditFilter } from './audit-log';
 
 /** What `audit list` accepts to filter by; checked at the edge like every other input. */
 export const auditFilterSchema = z
@@ -8,3 +10,14 @@ export const auditFilterSchema = z
     target: z.string().min(1).max(200).optional(),
   })
   .strict();
+
+/** Whether an entry is one `list(filter)` returns. */
+export function matchesAuditFilter(entry: AuditEntry, filter: AuditFilter): boolean {
+  if (filter.actor !== undefined && entry.actor !== filter.actor) return false;
+  if (filter.since !== undefined && Date.parse(entry.at) < Date.parse(filter.since)) return false;
+  if (filter.target !== undefined) {
+    const target = entry.target ? `${entry.target.kind}:${entry.target.id}` : '';
+    if (target !== filter.target && entry.target?.id !== filter.target && entry.workflowId !== filter.target) return false;
+  }
+  return true;
+}

@@ -31,6 +31,7 @@ export interface CommandContext {
 /** Global options, read from wherever they appeared on the command line. */
 export interface GlobalOptions {
   dir?: string;
+  store?: string;
   json?: boolean;
   actor?: string;
   as?: string;
@@ -58,7 +59,7 @@ export function action<A extends unknown[]>(
     /** Set when the command opened the folder to work on it (not just to look): it ends by compacting. */
     let working: Promise<OpenedFolder> | undefined;
     const open = (options: OpenOptions, flags: Pick<GlobalOptions, 'actor' | 'as'> = globals) =>
-      openConfiguration(globals.dir, io, { ...options, principal: principalFrom(flags, io) });
+      openConfiguration(globals.dir, io, { ...options, principal: principalFrom(flags, io), ...(globals.store !== undefined ? { store: globals.store } : {}) });
     const configurationOf = async (folder: Promise<OpenedFolder>) => (await folder).configuration;
     const ctx: CommandContext = {
       io,
@@ -81,7 +82,17 @@ export function action<A extends unknown[]>(
     }
     // A storage that just refused a write would refuse the compaction too: one message is enough.
     if (working && !storageFault) await compactAtExit(working, io);
+    if (opened) await closeAtExit(opened);
   };
+}
+
+/** Lets go of the store's connections (a database's), so the process can end. */
+async function closeAtExit(opened: Promise<IConfigurationService>): Promise<void> {
+  try {
+    await (await opened).close();
+  } catch {
+    // the open's error was reported by the command; a close that fails loses nothing
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import { workflowCommands } from './workflow-commands';
 import { repairCommand, verifyCommand } from './consistency-commands';
 import { watchCommand } from './watch-command';
 import { auditCommands } from './audit-commands';
+import { dbCommands } from './db-commands';
 
 function packageVersion(): string {
   // dist/cli and src/cli both sit two levels below package.json.
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   const program = new Command('agentcfg')
     .description('Manage the personalities, roles and agents of a multi-agent AI app as durable JSON files.')
     .addOption(new Option('--dir <path>', 'data folder (default: $AGENTCFG_DIR, else ./agentcfg-data)'))
+    .addOption(new Option('--store <url>', 'a PostgreSQL database (postgres://…) instead of a data folder (default: $AGENTCFG_STORE)'))
     .option('--json', 'print exactly one JSON document: {"ok":true,"data":...} or {"ok":false,"error":...}')
     .addOption(new Option('--actor <name>', 'who acts, as recorded in the audit log (default: $AGENTCFG_ACTOR, else the OS user)'))
     .addOption(new Option('--as <access>', 'the access level to act with (default: $AGENTCFG_ROLE, else admin)').choices(['viewer', 'editor', 'admin']))
@@ -56,6 +58,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   program.addCommand(repairCommand(io, result));
   program.addCommand(watchCommand(io, result));
   program.addCommand(auditCommands(io, result));
+  program.addCommand(dbCommands(io, result));
 
   const configure = (command: Command): void => {
     command

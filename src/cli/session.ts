@@ -8,6 +8,7 @@ import { confine } from '../storage/confined-path';
 import type { CliIO } from './cli-io';
 import type { Principal } from '../security/security-context';
 import { AgentcfgError, hasErrorCode } from '../domain/errors/agentcfg-error';
+import { ValidationError } from '../domain/errors/errors';
 import { ErrorCode } from '../domain/errors/error-code';
 import { environmentFaultOf } from '../storage/io-errors';
 import { printable } from '../domain/validation/text-hygiene';
@@ -71,6 +72,8 @@ export interface OpenOptions {
   /** The folder must exist (reads): NOT_FOUND naming it otherwise. */
   mustExist?: boolean;
   principal?: Principal;
+  /** A PostgreSQL database to work on instead of a data folder (`--store`, else $AGENTCFG_STORE). */
+  store?: string;
 }
 
 /** An opened data folder, and whether this process can write there. */
@@ -84,6 +87,8 @@ export interface OpenedFolder {
  * unless `initialize` says otherwise (see OpenOptions).
  */
 export async function openConfiguration(dir: string | undefined, io: CliIO, options: OpenOptions = {}): Promise<OpenedFolder> {
+  const store = options.store ?? io.env.AGENTCFG_STORE;
+  if (store !== undefined && store !== '') return openDatabase(dir, store, io, options);
   const dataDir = dataDirFrom(dir, io);
   if (options.mustExist && !existsSync(dataDir)) {
     throw new AgentcfgError(ErrorCode.NOT_FOUND, `the data folder ${dataDir} does not exist; create it with 'agentcfg init', or name another with --dir`, {
@@ -113,6 +118,24 @@ export async function openConfiguration(dir: string | undefined, io: CliIO, opti
   }
   await configuration.initialize();
   return { configuration, writable };
+}
+
+/**
+ * Opens a PostgreSQL store for one command. Its log lines go to stderr only (there is no data folder to keep a
+ * log file in); start-up work is as for a folder, the schema brought up to date when the role may.
+ */
+async function openDatabase(dir: string | undefined, url: string, io: CliIO, options: OpenOptions): Promise<OpenedFolder> {
+  if (dir !== undefined) {
+    throw new ValidationError('give either --dir (a data folder) or --store (a database), not both', [{ path: '--store', message: 'cannot be given with --dir' }], { context: { operation: 'open' } });
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new ValidationError('invalid store: must be a postgres:// or postgresql:// URL', [{ path: '--store', message: 'must be a postgres:// or postgresql:// URL' }], { context: { operation: 'open' } });
+  }
+  const logger = commandLogger('', io, false);
+  const container = createContainer({ store: { url }, logger, ...(options.principal ? { principal: options.principal } : {}) });
+  const configuration = container.get<IConfigurationService>(IConfigurationService);
+  if (options.initialize !== false) await configuration.initialize();
+  return { configuration, writable: true };
 }
 
 /**

@@ -151,6 +151,8 @@ export interface IRecordStore extends StoreReader {
    * and undone. Optional: a store whose transactions cannot run out of room mid-way needs no such check.
    */
   ensureRoom?(changes: number): Promise<void>;
+  /** Lets go of what the store holds open (a database's connections), so the process can exit. Optional. */
+  close?(): Promise<void>;
 }
 
 /** Injection token for the record store. */

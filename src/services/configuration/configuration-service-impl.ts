@@ -372,6 +372,10 @@ export class ConfigurationService implements IConfigurationService {
     return (await this.store.compact?.()) ?? [];
   }
 
+  async close(): Promise<void> {
+    await this.store.close?.();
+  }
+
   async summary(): Promise<ConfigurationSummary> {
     const [personalities, roles, agents] = await Promise.all([this.personalities.list(), this.roles.list(), this.agents.list()]);
     const templates = (records: { isTemplate: boolean }[]) => records.filter((r) => r.isTemplate).length;

@@ -142,6 +142,8 @@ export interface IConfigurationService {
    * collections were written.
    */
   compact(): Promise<RecordKind[]>;
+  /** Lets go of what the store holds open (a database's connections), so the process can end; the last call. */
+  close(): Promise<void>;
 
   /** Runs a workflow; the run says COMPLETED, COMPENSATED or FAILED. An invalid definition is refused first. */
   runWorkflow(definition: WorkflowDefinition | unknown): Promise<WorkflowRun>;

@@ -6,8 +6,9 @@ import { ILogger } from '../../logging/logger';
 import { StorageOptions } from '../storage-options';
 import { ensureWritable, guardIo } from '../io-errors';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../write-lock';
-import { verifyAuditChain, type AuditHead, type AuditVerification } from '../../audit/audit-chain';
-import { auditHash, type AuditEntry, type AuditEvent } from '../../audit/audit-entry';
+import { chainAfter, verifyAuditChain, type AuditHead, type AuditVerification, type StampedEvent } from '../../audit/audit-chain';
+import { shortened, type AuditEntry, type AuditEvent } from '../../audit/audit-entry';
+import { matchesAuditFilter } from '../../audit/audit-filter';
 import type { AuditFilter, IAuditLog } from '../../audit/audit-log';
 import { readAuditTail, type AuditTail } from './audit-tail';
 import { confine } from '../confined-path';
@@ -22,30 +23,6 @@ const HEAD_WIDTH = 192;
 /** Ties a head's two fields together, so a torn or mixed head is not taken for a real one. */
 function headCheck(entries: number, hash: string): string {
   return createHash('sha256').update(`${entries}:${hash}`).digest('hex').slice(0, 16);
-}
-
-/** A reason is a message, not a dump: keep lines short. */
-const MAX_REASON = 500;
-
-function shortened(event: AuditEvent): AuditEvent {
-  const { reason } = event;
-  return reason !== undefined && reason.length > MAX_REASON ? { ...event, reason: `${reason.slice(0, MAX_REASON)}…` } : event;
-}
-
-/** An event and the time it happened (a held transition is written later than that). */
-interface StampedEvent {
-  at: string;
-  event: AuditEvent;
-}
-
-function matches(entry: AuditEntry, filter: AuditFilter): boolean {
-  if (filter.actor !== undefined && entry.actor !== filter.actor) return false;
-  if (filter.since !== undefined && Date.parse(entry.at) < Date.parse(filter.since)) return false;
-  if (filter.target !== undefined) {
-    const target = entry.target ? `${entry.target.kind}:${entry.target.id}` : '';
-    if (target !== filter.target && entry.target?.id !== filter.target && entry.workflowId !== filter.target) return false;
-  }
-  return true;
 }
 
 /**
@@ -122,18 +99,11 @@ export class FileAuditLog implements IAuditLog {
 
   /** Appends entries after `tail` with one write and one fdatasync; returns the last one written. */
   private async write(handle: FileSystemHandle, tail: AuditTail, events: readonly StampedEvent[]): Promise<AuditEntry | undefined> {
-    let { seq, hash } = tail;
-    let lines = '';
-    let entry: AuditEntry | undefined;
-    for (const { at, event } of events) {
-      const unsigned = { seq: seq + 1, at, ...event, prev: hash };
-      entry = { ...unsigned, hash: auditHash(unsigned) };
-      lines += `${JSON.stringify(entry)}\n`;
-      ({ seq, hash } = entry);
-    }
-    if (lines === '') return undefined;
+    const entries = chainAfter(tail, events);
+    if (entries.length === 0) return undefined;
+    const lines = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
     await appendWhole(handle, lines, tail.goodBytes, () => handle.datasync());
-    return entry;
+    return entries.at(-1);
   }
 
   /**
@@ -183,7 +153,7 @@ export class FileAuditLog implements IAuditLog {
         // verify reports unreadable lines; listing shows what can be read
       }
     }
-    return entries.filter((e) => matches(e, filter));
+    return entries.filter((e) => matchesAuditFilter(e, filter));
   }
 
   async verify(): Promise<AuditVerification> {

@@ -1,0 +1,26 @@
+import { ContainerModule } from 'inversify';
+import type { Pool } from 'pg';
+import { IAuditLog } from '../../audit/audit-log';
+import { IAccessControl } from '../../security/access-control';
+import { ChangeFeedInterval, IChangeFeed } from '../change-feed';
+import { IRecordStore } from '../record-store';
+import { PostgresAuditLog } from './postgres-audit-log';
+import { openPool, PostgresRecordStore, redactedUrl, type PostgresStoreOptions } from './postgres-record-store';
+
+const PostgresPool = Symbol.for('agentcfg.PostgresPool');
+
+/**
+ * Binds the record store on a PostgreSQL database, its audit trail (which access control writes denials to)
+ * and its change feed (looking at the database every `changePollMs` while anyone listens).
+ */
+export function postgresStoreModule(options: PostgresStoreOptions, changePollMs = 250): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<number>(ChangeFeedInterval).toConstantValue(changePollMs);
+    bind<Pool>(PostgresPool).toDynamicValue(() => openPool(options)).inSingletonScope();
+    bind<IAuditLog>(IAuditLog).toResolvedValue((pool: Pool) => new PostgresAuditLog(pool, redactedUrl(options.url)), [PostgresPool]).inSingletonScope();
+    bind<IRecordStore>(IRecordStore)
+      .toResolvedValue((pool: Pool, audit: IAuditLog, access: IAccessControl) => new PostgresRecordStore(pool, audit as PostgresAuditLog, access, changePollMs), [PostgresPool, IAuditLog, IAccessControl])
+      .inSingletonScope();
+    bind<IChangeFeed>(IChangeFeed).toResolvedValue((store: IRecordStore) => store.changes, [IRecordStore]).inSingletonScope();
+  });
+}
