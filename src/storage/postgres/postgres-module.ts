@@ -19,7 +19,7 @@ export function postgresStoreModule(options: PostgresStoreOptions, changePollMs 
     bind<Pool>(PostgresPool).toDynamicValue(() => openPool(options)).inSingletonScope();
     bind<IAuditLog>(IAuditLog).toResolvedValue((pool: Pool) => new PostgresAuditLog(pool, redactedUrl(options.url)), [PostgresPool]).inSingletonScope();
     bind<IRecordStore>(IRecordStore)
-      .toResolvedValue((pool: Pool, audit: IAuditLog, access: IAccessControl) => new PostgresRecordStore(pool, audit as PostgresAuditLog, access, changePollMs), [PostgresPool, IAuditLog, IAccessControl])
+      .toResolvedValue((pool: Pool, audit: IAuditLog, access: IAccessControl) => new PostgresRecordStore(pool, audit as PostgresAuditLog, access, { changePollMs, url: options.url }), [PostgresPool, IAuditLog, IAccessControl])
       .inSingletonScope();
     bind<IChangeFeed>(IChangeFeed).toResolvedValue((store: IRecordStore) => store.changes, [IRecordStore]).inSingletonScope();
   });

@@ -7,6 +7,7 @@ import type { JournalEntry } from '../../domain/workflow/journal-entry';
 import type { IAccessControl } from '../../security/access-control';
 import type { IChangeFeed } from '../change-feed';
 import { PollingChangeFeed } from '../polling-change-feed';
+import { CHANGES_CHANNEL, ListeningChangeFeed } from './listening-change-feed';
 import { HISTORY_LIMIT, type Commit, type CommitOptions, type CommitReceipt, type IRecordStore, type Planned, type StoreReader, type StoredCollection } from '../record-store';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations';
 import { guardDb, storeError } from './pg-errors';
@@ -67,11 +68,11 @@ export class PostgresRecordStore implements IRecordStore {
     private readonly pool: Pool,
     readonly audit: PostgresAuditLog,
     private readonly access: IAccessControl,
-    changePollMs: number,
+    options: { changePollMs: number; url: string },
   ) {
     this.location = audit.location;
     this.journals = new PostgresWorkflowJournals(this.pool, async (workflowId, events) => (await this.commit({ journal: { workflowId, events } })).journal);
-    this.changes = new PollingChangeFeed((kind) => this.snapshot(kind), changePollMs);
+    this.changes = new ListeningChangeFeed(new PollingChangeFeed((kind) => this.snapshot(kind), options.changePollMs), options.url);
   }
 
   /** Brings the schema up to date when the role may (the owner's), and refuses a schema newer than this code. */
@@ -184,6 +185,8 @@ export class PostgresRecordStore implements IRecordStore {
     for (const kind of touched) {
       await client.query('INSERT INTO agentcfg_revisions (kind, revision) VALUES ($1, 1) ON CONFLICT (kind) DO UPDATE SET revision = agentcfg_revisions.revision + 1', [kind]);
     }
+    // Delivered to every listening process when (and only if) the transaction commits.
+    if (touched.size > 0) await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, [...touched].join(',')]);
   }
 
   /** A kind's records with a revision that moves on every commit touching the kind (for the change feed). */

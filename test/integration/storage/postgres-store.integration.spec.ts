@@ -116,6 +116,24 @@ describe('Feature: the configuration service on PostgreSQL (--store, AGENTCFG_ST
     expect(JSON.parse(both.stdout).error.details[0].path).to.equal('--store');
   });
 
+  it('a change another process makes reaches this process\'s listeners within a second, woken by LISTEN/NOTIFY', async function () {
+    await openAsApp();
+    // Polling slowed to a minute: only a notification can bring the change in time.
+    const watcher = await createConfigurationService({ store: { url: db.url }, changePollMs: 60_000 });
+    opened.push(watcher);
+    const seen: { id: string; at: number }[] = [];
+    const subscription = watcher.onDidChange('personality', (event) => seen.push({ id: event.id, at: Date.now() }));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the listening connection is up
+    const { personality } = validRecords();
+    const made = await runCli(['--store', db.url, '--json', 'personality', 'create', '--file', '-'], { stdin: JSON.stringify(personality) });
+    expect(made.code, made.stderr).to.equal(0);
+    const exited = Date.now();
+    while (seen.length === 0 && Date.now() - exited < 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    subscription.dispose();
+    expect(seen.map((e) => e.id)).to.deep.equal([personality.id]);
+    expect(seen[0]!.at - exited).to.be.lessThan(1_000);
+  });
+
   it('a wrong password is FORBIDDEN, and neither it nor the real one appears in any output', async function () {
     await openAsApp();
     const wrong = new URL(db.url);
