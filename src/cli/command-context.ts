@@ -60,7 +60,11 @@ export function action<A extends unknown[]>(
     let working: Promise<OpenedFolder> | undefined;
     const open = (options: OpenOptions, flags: Pick<GlobalOptions, 'actor' | 'as'> = globals) =>
       openConfiguration(globals.dir, io, { ...options, principal: principalFrom(flags, io), ...(globals.store !== undefined ? { store: globals.store } : {}) });
-    const configurationOf = async (folder: Promise<OpenedFolder>) => (await folder).configuration;
+    const configurationOf = async (folder: Promise<OpenedFolder>) => {
+      const { configuration } = await folder;
+      output.watchHealth(() => configuration.health());
+      return configuration;
+    };
     const ctx: CommandContext = {
       io,
       output,

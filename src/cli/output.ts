@@ -3,6 +3,7 @@ import { printable } from '../domain/validation/text-hygiene';
 import type { CliIO } from './cli-io';
 import { exitCodeFor } from './exit-codes';
 import { typedIfEnvironmental } from '../storage/io-errors';
+import type { StoreHealth } from '../storage/record-store';
 
 /** An error as the command line reports it. */
 export interface CliError {
@@ -41,15 +42,25 @@ function safeToPrint(error: CliError): CliError {
  * errors on stderr.
  */
 export class Output {
+  /** Whether what is reported was read from a snapshot while the store was away (see watchHealth). */
+  private health: () => StoreHealth = () => ({ degraded: false });
+
   constructor(
     private readonly io: CliIO,
     readonly json: boolean,
   ) {}
 
+  /** Marks results read while the store was away: `degraded: true` in the JSON document, a warning in text. */
+  watchHealth(health: () => StoreHealth): void {
+    this.health = health;
+  }
+
   /** Reports success; `text` renders the data for people; `extra` adds keys beside `data` in the JSON document. */
   success(data: unknown, text: () => string, extra: Record<string, unknown> = {}): number {
-    if (this.json) this.io.stdout(`${JSON.stringify({ ok: true, data, ...extra })}\n`);
+    const { degraded, since } = this.health();
+    if (this.json) this.io.stdout(`${JSON.stringify({ ok: true, data, ...extra, ...(degraded ? { degraded: true } : {}) })}\n`);
     else this.io.stdout(ensureNewline(text()));
+    if (degraded && !this.json) this.io.stderr(`agentcfg: warning: the store is unavailable (since ${since ?? 'a moment ago'}); this was read from the last snapshot and may be out of date\n`);
     return 0;
   }
 

@@ -118,6 +118,13 @@ export interface StoredCollection<T> {
   items: readonly T[];
 }
 
+/** How a store is doing: degraded while reads are served from the last snapshot because the store is away. */
+export interface StoreHealth {
+  degraded: boolean;
+  /** When the store was last found away (ISO 8601), while degraded. */
+  since?: string;
+}
+
 /**
  * The storage port: records by kind and id, their history, the audit trail and the workflow journals, changed
  * only by commits. Everything above it (record services, workflows, the configuration service) works through this
@@ -151,6 +158,8 @@ export interface IRecordStore extends StoreReader {
    * and undone. Optional: a store whose transactions cannot run out of room mid-way needs no such check.
    */
   ensureRoom?(changes: number): Promise<void>;
+  /** Whether reads are being served from a snapshot while the store is away. Optional: a folder does not go away. */
+  health?(): StoreHealth;
   /** Lets go of what the store holds open (a database's connections), so the process can exit. Optional. */
   close?(): Promise<void>;
 }

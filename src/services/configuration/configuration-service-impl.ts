@@ -7,7 +7,7 @@ import type { Personality, PersonalityInput, PersonalityPatch } from '../../doma
 import { composeSystemPrompt } from '../../domain/prompt/effective-system-prompt';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
 import type { IAgentService } from '../agent/agent-service';
-import type { IRecordStore } from '../../storage/record-store';
+import type { IRecordStore, StoreHealth } from '../../storage/record-store';
 import type { IPersonalityService } from '../personality/personality-service';
 import type { IRoleService } from '../role/role-service';
 import type { IRecordService, ResolvedUpdate, VersionGuard } from '../shared/record-service';
@@ -370,6 +370,10 @@ export class ConfigurationService implements IConfigurationService {
 
   async compact(): Promise<RecordKind[]> {
     return (await this.store.compact?.()) ?? [];
+  }
+
+  health(): StoreHealth {
+    return this.store.health?.() ?? { degraded: false };
   }
 
   async close(): Promise<void> {

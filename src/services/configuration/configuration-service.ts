@@ -13,6 +13,7 @@ import type { ChangeListener, Disposable } from '../../storage/change-feed';
 import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import type { AnyRecord, RecordOf } from '../../domain/records';
 import type { Principal, PrincipalInput, SecurityContext } from '../../security/security-context';
+import type { StoreHealth } from '../../storage/record-store';
 import type { AuditFilter } from '../../audit/audit-log';
 import type { AuditEntry } from '../../audit/audit-entry';
 import type { AuditVerification } from '../../audit/audit-chain';
@@ -142,6 +143,8 @@ export interface IConfigurationService {
    * collections were written.
    */
   compact(): Promise<RecordKind[]>;
+  /** Whether reads are served from the last snapshot because the store is away (a database server down, say). */
+  health(): StoreHealth;
   /** Lets go of what the store holds open (a database's connections), so the process can end; the last call. */
   close(): Promise<void>;
 

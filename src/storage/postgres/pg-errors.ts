@@ -14,8 +14,10 @@ export function storeError(error: unknown, operation: string): unknown {
   if (isAgentcfgError(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const context = { service: 'store', operation, code: typeof code === 'string' ? code : null };
-  if (typeof code === 'string' && UNREACHABLE.has(code)) {
-    return new UnavailableError(`the database cannot be reached (${code}); try again when it is back`, { cause: error, context });
+  // pg reports a connection lost between queries without a code, by message only.
+  const lost = error instanceof Error && /^Connection terminated|^Connection ended|connection timeout/i.test(error.message);
+  if ((typeof code === 'string' && UNREACHABLE.has(code)) || lost) {
+    return new UnavailableError(`the database cannot be reached (${typeof code === 'string' ? code : 'connection lost'}); try again when it is back`, { cause: error, context });
   }
   if (code === '28P01' || code === '28000') return new ForbiddenError('the database refused the login (check the user and password of --store)', { cause: error, context });
   if (code === '42501') {

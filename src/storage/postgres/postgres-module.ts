@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { IAuditLog } from '../../audit/audit-log';
 import { IAccessControl } from '../../security/access-control';
 import { ChangeFeedInterval, IChangeFeed } from '../change-feed';
+import { DegradableStore } from '../degradable-store';
 import { IRecordStore } from '../record-store';
 import { PostgresAuditLog } from './postgres-audit-log';
 import { openPool, PostgresRecordStore, redactedUrl, type PostgresStoreOptions } from './postgres-record-store';
@@ -19,7 +20,11 @@ export function postgresStoreModule(options: PostgresStoreOptions, changePollMs 
     bind<Pool>(PostgresPool).toDynamicValue(() => openPool(options)).inSingletonScope();
     bind<IAuditLog>(IAuditLog).toResolvedValue((pool: Pool) => new PostgresAuditLog(pool, redactedUrl(options.url)), [PostgresPool]).inSingletonScope();
     bind<IRecordStore>(IRecordStore)
-      .toResolvedValue((pool: Pool, audit: IAuditLog, access: IAccessControl) => new PostgresRecordStore(pool, audit as PostgresAuditLog, access, { changePollMs, url: options.url }), [PostgresPool, IAuditLog, IAccessControl])
+      // Behind a breaker: while the server is away, reads come from the last snapshot and writes fail fast.
+      .toResolvedValue(
+        (pool: Pool, audit: IAuditLog, access: IAccessControl) => new DegradableStore(new PostgresRecordStore(pool, audit as PostgresAuditLog, access, { changePollMs, url: options.url }), options.breaker),
+        [PostgresPool, IAuditLog, IAccessControl],
+      )
       .inSingletonScope();
     bind<IChangeFeed>(IChangeFeed).toResolvedValue((store: IRecordStore) => store.changes, [IRecordStore]).inSingletonScope();
   });

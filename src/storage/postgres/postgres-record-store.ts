@@ -1,11 +1,12 @@
 import { Pool, type PoolClient } from 'pg';
 import type { AuditEntry } from '../../audit/audit-entry';
+import { hasErrorCode, isAgentcfgError } from '../../domain/errors/agentcfg-error';
 import { ConflictError, ReferenceIntegrityError, UnavailableError } from '../../domain/errors/errors';
 import { KINDS, RECORD_KINDS, type RecordKind } from '../../domain/kinds/registry';
 import type { RecordOf } from '../../domain/records';
-import type { JournalEntry } from '../../domain/workflow/journal-entry';
 import type { IAccessControl } from '../../security/access-control';
 import type { IChangeFeed } from '../change-feed';
+import type { DegradableOptions } from '../degradable-store';
 import { PollingChangeFeed } from '../polling-change-feed';
 import { CHANGES_CHANNEL, ListeningChangeFeed } from './listening-change-feed';
 import { HISTORY_LIMIT, type Commit, type CommitOptions, type CommitReceipt, type IRecordStore, type Planned, type StoreReader, type StoredCollection } from '../record-store';
@@ -19,9 +20,14 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections in the pool (default 10). */
   maxConnections?: number;
+  /** When the breaker in front of the store opens, and for how long (see DegradableStore). */
+  breaker?: DegradableOptions;
 }
 
 type Stored = { id: string; version: number; createdAt: string; updatedAt: string };
+
+/** How many times a commit whose connection failed before COMMIT is tried in all. */
+const COMMIT_ATTEMPTS = 4;
 
 /** Serialises record commits, like the file store's folder lock: a plan's reads see no other commit land. */
 const COMMIT_LOCK = 7_420_000;
@@ -42,8 +48,10 @@ export function redactedUrl(url: string): string {
 /** A pool of connections to the store's database. */
 export function openPool(options: PostgresStoreOptions): Pool {
   const pool = new Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
-  // An idle connection the server drops must not crash the process: the next query reconnects.
+  // A connection the server drops must not crash the process, idle in the pool or checked out between queries:
+  // the query in flight fails on its own (and is typed), and the pool opens a new connection for the next one.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -112,16 +120,38 @@ export class PostgresRecordStore implements IRecordStore {
     return (await this.run(plan, options, true)).result;
   }
 
+  /**
+   * Runs a commit in one transaction. A connection that fails before COMMIT was sent rolled the transaction back
+   * with it, so the whole commit is tried again, plan included (a few times, backing off); one that fails after
+   * is UNAVAILABLE, for nobody can say whether the commit landed.
+   */
   private async run<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions, writesRecords: boolean): Promise<{ result: T; receipt: CommitReceipt }> {
     if (writesRecords) await this.access.authorize(options.context, 'write', { action: 'store.commit' });
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(plan, options, writesRecords);
+      if ('done' in outcome) {
+        if (writesRecords) await this.changes.check().catch(() => undefined);
+        return outcome.done;
+      }
+      const typed = typedCommitError(outcome.error);
+      if (!outcome.retryable || attempt >= COMMIT_ATTEMPTS || !hasErrorCode(typed, 'UNAVAILABLE')) throw typed;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+
+  private async attempt<T>(
+    plan: (view: StoreReader) => Promise<Planned<T>>,
+    options: CommitOptions,
+    writesRecords: boolean,
+  ): Promise<{ done: { result: T; receipt: CommitReceipt } } | { error: unknown; retryable: boolean }> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw storeError(error, 'commit');
+      return { error, retryable: true };
     }
     let restoreHeld = () => undefined as void;
-    let journal: { workflowId: string; entries: JournalEntry[] } | null = null;
+    let committing = false;
     try {
       await client.query('BEGIN');
       if (writesRecords) await client.query('SELECT pg_advisory_xact_lock($1)', [COMMIT_LOCK]);
@@ -131,17 +161,18 @@ export class PostgresRecordStore implements IRecordStore {
       await this.apply(client, commit);
       const audit = await this.audit.appendIn(client, commit.audit ?? []);
       restoreHeld = audit.restore;
-      if (commit.journal) journal = { workflowId: commit.journal.workflowId, entries: await this.journals.appendIn(client, commit.journal.workflowId, commit.journal.events) };
+      const journal = commit.journal ? { workflowId: commit.journal.workflowId, entries: await this.journals.appendIn(client, commit.journal.workflowId, commit.journal.events) } : null;
+      committing = true;
       await client.query('COMMIT');
       if (journal) this.journals.committed(journal.workflowId, journal.entries);
       client.release();
-      if (writesRecords) await this.changes.check().catch(() => undefined);
-      return { result: planned.result, receipt: { audit: audit.entries as AuditEntry[], journal: journal?.entries ?? [] } };
+      return { done: { result: planned.result, receipt: { audit: audit.entries as AuditEntry[], journal: journal?.entries ?? [] } } };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       restoreHeld();
-      client.release();
-      throw typedCommitError(error);
+      // A connection that failed is not handed back to the pool to be used again.
+      client.release(isAgentcfgError(error) ? undefined : (error as Error));
+      return { error, retryable: !committing && !isAgentcfgError(error) };
     }
   }
 

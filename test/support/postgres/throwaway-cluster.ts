@@ -17,6 +17,10 @@ export interface ThrowawayCluster {
   ownerUrl: string;
   /** A fresh empty database on the same server, owned by the owner role and set up for the app role as `agentcfg` is. */
   newDatabase(): Promise<{ url: string; ownerUrl: string }>;
+  /** Stops the server, keeping its data, as an outage would (`immediate`: as a crash would). */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
   /** Stops the server (fast shutdown) and removes its temp folder. */
   stop(): Promise<void>;
 }
@@ -168,7 +172,15 @@ async function start(): Promise<Started> {
     await superSql('postgres', [`CREATE ROLE agentcfg_owner LOGIN PASSWORD '${owner}'`, `CREATE ROLE agentcfg_app LOGIN PASSWORD '${app}'`]);
     let databases = 0;
     const newDatabase = (): Promise<{ url: string; ownerUrl: string }> => createDatabase(`agentcfg_${++databases}`);
-    return { cluster: { ...(await createDatabase('agentcfg')), newDatabase, stop }, stopSync };
+    const halt = async (mode: 'fast' | 'immediate' = 'fast'): Promise<void> => {
+      await server('pg_ctl', ['-D', data, '-w', '-m', mode, 'stop']);
+      running = false;
+    };
+    const resume = async (): Promise<void> => {
+      await server('pg_ctl', ['-D', data, '-w', '-l', log, 'start']);
+      running = true;
+    };
+    return { cluster: { ...(await createDatabase('agentcfg')), newDatabase, halt, resume, stop }, stopSync };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
