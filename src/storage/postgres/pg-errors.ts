@@ -1,6 +1,6 @@
 import { AgentcfgError, isAgentcfgError } from '../../domain/errors/agentcfg-error';
 import { ErrorCode } from '../../domain/errors/error-code';
-import { ForbiddenError, UnavailableError } from '../../domain/errors/errors';
+import { ForbiddenError, UnavailableError, ValidationError } from '../../domain/errors/errors';
 
 /** SQLSTATE classes and codes that mean "the server could not be reached or went away": worth a retry. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
@@ -22,6 +22,9 @@ export function storeError(error: unknown, operation: string): unknown {
   if (code === '28P01' || code === '28000') return new ForbiddenError('the database refused the login (check the user and password of --store)', { cause: error, context });
   if (code === '42501') {
     return new ForbiddenError("the database role lacks a privilege this needs (creating the schema needs the owner's role: run `agentcfg db migrate` as the owner)", { cause: error, context });
+  }
+  if (code === '22P05' || code === '22021') {
+    return new ValidationError('the text cannot be stored in PostgreSQL (it holds a NUL character or invalid UTF-8)', [{ path: '', message: 'must not contain a NUL character' }], { cause: error, context });
   }
   if (code === '3D000') return new AgentcfgError(ErrorCode.NOT_FOUND, 'the database named in --store does not exist; create it first', { cause: error, context });
   return error;
