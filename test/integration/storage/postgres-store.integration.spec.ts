@@ -7,6 +7,7 @@ import { sharedCluster, stopSharedCluster } from '../../support/postgres/throwaw
 import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
+import { makeTempDir } from '../../support/test-container';
 
 async function refusal(promise: Promise<unknown>): Promise<AgentcfgError> {
   return promise.then(
@@ -132,6 +133,37 @@ describe('Feature: the configuration service on PostgreSQL (--store, AGENTCFG_ST
     subscription.dispose();
     expect(seen.map((e) => e.id)).to.deep.equal([personality.id]);
     expect(seen[0]!.at - exited).to.be.lessThan(1_000);
+  });
+
+  it('`db import-folder` copies a data folder whole, audit trail linked, and refuses a second copy changing nothing', async function () {
+    const dir = await makeTempDir('agentcfg-folder-');
+    const { personality, role, agent } = validRecords();
+    for (const [kind, body] of [['personality', personality], ['role', role], ['agent', agent]] as const) {
+      const made = await runCliInProcess(['--dir', dir, '--json', kind, 'create', '--file', '-'], { stdin: JSON.stringify(body) });
+      expect(made.code, made.stdout).to.equal(0);
+    }
+    expect((await runCliInProcess(['--dir', dir, 'personality', 'update', personality.id, '--file', '-'], { stdin: '{"humor": 3}' })).code).to.equal(0);
+    const folder = await createConfigurationService({ dataDir: dir });
+    expect((await runCliInProcess(['--store', db.ownerUrl, 'db', 'migrate'])).code).to.equal(0);
+
+    const copied = await runCliInProcess(['--store', db.url, '--json', 'db', 'import-folder', dir]);
+    expect(copied.code, copied.stdout).to.equal(0);
+    const database = await createConfigurationService({ store: { url: db.url } });
+    opened.push(database);
+    for (const kind of ['personality', 'role', 'connection', 'agent'] as const) {
+      expect(await database.records(kind).list(), kind).to.deep.equal(await folder.records(kind).list());
+    }
+    expect(await database.recordHistory('personality', personality.id)).to.deep.equal(await folder.recordHistory('personality', personality.id));
+    const source = await folder.auditEntries();
+    const trail = await database.auditEntries();
+    expect(trail.slice(0, source.length).map((e) => [e.actor, e.action, e.target, e.versionAfter])).to.deep.equal(source.map((e) => [e.actor, e.action, e.target, e.versionAfter]));
+    expect(trail.at(-1)?.action).to.equal('store.copied');
+    expect(trail.at(-1)?.reason).to.contain(source.at(-1)!.hash);
+    expect(await database.verifyAudit()).to.include({ ok: true });
+
+    const again = await runCliInProcess(['--store', db.url, '--json', 'db', 'import-folder', dir]);
+    expect(again.code, again.stdout).to.equal(5);
+    expect(await database.auditEntries()).to.have.length(trail.length);
   });
 
   it('a wrong password is FORBIDDEN, and neither it nor the real one appears in any output', async function () {
