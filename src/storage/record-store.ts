@@ -58,7 +58,7 @@ export interface CommitOptions {
   signal?: AbortSignal;
 }
 
-/** Reads of the records as committed. */
+/** Reads of the records as committed; every record handed out is frozen. */
 export interface StoreReader {
   /** Every record of a kind, in the order they were first stored. */
   records<K extends RecordKind>(kind: K): Promise<readonly RecordOf<K>[]>;

@@ -4,6 +4,7 @@ import { IAuditLog } from '../../audit/audit-log';
 import { ConflictError, UnavailableError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
+import { deepFreeze } from '../../domain/deep-freeze';
 import type { JournalEntry } from '../../domain/workflow/journal-entry';
 import { ChangeFeedInterval, type IChangeFeed } from '../change-feed';
 import { IFileSystem } from '../file-system';
@@ -52,8 +53,8 @@ export class FileRecordStore implements IRecordStore {
     return (await this.records(kind)).find((r) => r.id === id) ?? null;
   }
 
-  history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]> {
-    return this.files.history(kind, id);
+  async history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]> {
+    return deepFreeze(await this.files.history(kind, id));
   }
 
   inspect<K extends RecordKind>(kind: K): Promise<StoredCollection<RecordOf<K>>> {

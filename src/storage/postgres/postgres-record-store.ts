@@ -4,6 +4,7 @@ import { hasErrorCode, isAgentcfgError } from '../../domain/errors/agentcfg-erro
 import { ConflictError, ReferenceIntegrityError, UnavailableError } from '../../domain/errors/errors';
 import { KINDS, RECORD_KINDS, type RecordKind } from '../../domain/kinds/registry';
 import type { RecordOf } from '../../domain/records';
+import { deepFreeze } from '../../domain/deep-freeze';
 import type { IAccessControl } from '../../security/access-control';
 import type { IChangeFeed } from '../change-feed';
 import type { DegradableOptions } from '../degradable-store';
@@ -239,16 +240,21 @@ export class PostgresRecordStore implements IRecordStore {
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
+// Records are handed out frozen, as every store does: a caller changing one it read must not believe it changed it.
+
 async function readRecords<K extends RecordKind>(db: Queryable, kind: K): Promise<RecordOf<K>[]> {
-  return guardDb('read', async () => (await db.query<{ record: RecordOf<K> }>(`SELECT record FROM ${TABLES[kind]} ORDER BY position`)).rows.map((r) => r.record));
+  return guardDb('read', async () => (await db.query<{ record: RecordOf<K> }>(`SELECT record FROM ${TABLES[kind]} ORDER BY position`)).rows.map((r) => deepFreeze(r.record)));
 }
 
 async function readOne<K extends RecordKind>(db: Queryable, kind: K, id: string): Promise<RecordOf<K> | null> {
-  return guardDb('read', async () => (await db.query<{ record: RecordOf<K> }>(`SELECT record FROM ${TABLES[kind]} WHERE id = $1`, [id])).rows[0]?.record ?? null);
+  return guardDb('read', async () => {
+    const record = (await db.query<{ record: RecordOf<K> }>(`SELECT record FROM ${TABLES[kind]} WHERE id = $1`, [id])).rows[0]?.record;
+    return record === undefined ? null : deepFreeze(record);
+  });
 }
 
 async function readHistory<K extends RecordKind>(db: Queryable, kind: K, id: string): Promise<RecordOf<K>[]> {
-  return guardDb('read', async () => (await db.query<{ record: string }>('SELECT record FROM agentcfg_history WHERE kind = $1 AND id = $2 ORDER BY position', [kind, id])).rows.map((r) => JSON.parse(r.record) as RecordOf<K>));
+  return guardDb('read', async () => (await db.query<{ record: string }>('SELECT record FROM agentcfg_history WHERE kind = $1 AND id = $2 ORDER BY position', [kind, id])).rows.map((r) => deepFreeze(JSON.parse(r.record) as RecordOf<K>)));
 }
 
 /** What a plan reads: the transaction's own view. */

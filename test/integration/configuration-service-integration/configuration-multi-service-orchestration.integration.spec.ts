@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import { withoutManagedFields } from '../../../src/domain/bundle';
 import { multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
-import { hashConfigFiles } from '../../support/disk';
-import { intentOrder, readJournal } from '../../support/journals';
+import { intentOrder } from '../../support/journals';
 import { validRecords } from '../../support/records';
 import { snapshotRecords } from '../../support/records-snapshot';
 import { runCli } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
+import { journalOf, storedRecords } from '../../support/store-state';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 import { attachRun, timedStep } from '../../support/timing';
 
@@ -83,7 +83,7 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
       const reopened = await createTestContainer({ dataDir: env.dataDir });
       for (const run of [completed, compensated]) {
         expect(await reopened.configuration.getWorkflow(run.id), run.name).to.deep.equal(run);
-        expect((await readJournal(env.dataDir, run.id)).length, `${run.name}: entries on disk`).to.be.greaterThan(run.status === 'COMPLETED' ? 4 : 6);
+        expect((await journalOf(env, run.id)).length, `${run.name}: entries on disk`).to.be.greaterThan(run.status === 'COMPLETED' ? 4 : 6);
       }
     });
 
@@ -105,7 +105,7 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
       expect((await env.configuration.getAllAgents()).map((a) => a.id)).to.deep.equal(['other']);
       const [run] = await env.configuration.listWorkflows();
       expect(run?.name).to.equal('delete-personality-cascade');
-      expect(intentOrder(await readJournal(env.dataDir, run?.id as string))).to.deep.equal(['agent-ada-reviewer', 'agent-second', 'personality']);
+      expect(intentOrder(await journalOf(env, run?.id as string))).to.deep.equal(['agent-ada-reviewer', 'agent-second', 'personality']);
     });
 
     it('puts the agents back exactly when the personality cannot be deleted (a template)', async function () {
@@ -151,13 +151,13 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
     });
 
     it('refuses an invalid bundle before anything runs, naming the bad field', async function () {
-      const hashes = await hashConfigFiles(env.dataDir);
+      const hashes = await storedRecords(env);
       const error = (await expect(env.configuration.importBundle({ agents: [{ ...valid.agent, color: 'blue' }] })).to.be.rejected) as AgentcfgError;
       expect(error.code).to.equal('VALIDATION_ERROR');
       expect(error.details.map((d) => d.path)).to.include('steps.0.input.color');
       expect(((await expect(env.configuration.importBundle({})).to.be.rejected) as AgentcfgError).code).to.equal('VALIDATION_ERROR');
       expect(((await expect(env.configuration.importBundle({ teams: [] })).to.be.rejected) as AgentcfgError).details[0]?.path).to.equal('teams');
-      expect(await hashConfigFiles(env.dataDir)).to.deep.equal(hashes);
+      expect(await storedRecords(env)).to.deep.equal(hashes);
     });
   });
 
@@ -172,7 +172,7 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
         ],
       });
       expect(run.status, JSON.stringify(run.error)).to.equal('COMPLETED');
-      expect(intentOrder(await readJournal(env.dataDir, run.id))).to.deep.equal(['r', 'p', 'agent']);
+      expect(intentOrder(await journalOf(env, run.id))).to.deep.equal(['r', 'p', 'agent']);
       expect(run.steps.map((s) => s.id)).to.deep.equal(['r', 'p', 'agent']);
     });
   });
@@ -188,27 +188,27 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
         const definition = multiServiceWorkflows().workflows.find((w) => w.definition.name === 'new-team-member')?.definition;
         const file = join(env.dataDir, 'team.json');
         await writeFile(file, JSON.stringify(definition));
-        const ok = await run(['--dir', env.dataDir, 'workflow', 'run', file]);
+        const ok = await run([...env.cliStore, 'workflow', 'run', file]);
         expect(ok.code, ok.stderr).to.equal(0);
         expect(ok.stdout).to.match(/COMPLETED/).and.to.match(/newPersonality\s+personality\s+create\s+bea\s+COMPLETED\s+1\s+\d+ ms/);
 
-        const again = await run(['--dir', env.dataDir, 'workflow', 'run', '-', '--json'], { stdin: JSON.stringify(definition) });
+        const again = await run([...env.cliStore, 'workflow', 'run', '-', '--json'], { stdin: JSON.stringify(definition) });
         expect(again.code).to.equal(9);
         const doc = again.json<{ ok: boolean; error: { code: string; workflow: { status: string; id: string } } }>();
         expect(doc.ok).to.equal(false);
         expect(doc.error.code).to.equal('CONFLICT');
         expect(doc.error.workflow.status).to.equal('COMPENSATED');
-        const text = await run(['--dir', env.dataDir, 'workflow', 'run', file]);
+        const text = await run([...env.cliStore, 'workflow', 'run', file]);
         expect(text.code).to.equal(9);
         expect(text.stdout).to.include('COMPENSATED').and.to.include('Cause: CONFLICT');
 
-        const list = await run(['--dir', env.dataDir, 'workflow', 'list']);
+        const list = await run([...env.cliStore, 'workflow', 'list']);
         expect(list.stdout.split('\n').filter((l) => l.includes('new-team-member'))).to.have.length(3);
-        const show = await run(['--dir', env.dataDir, 'workflow', 'show', doc.error.workflow.id]);
+        const show = await run([...env.cliStore, 'workflow', 'show', doc.error.workflow.id]);
         expect(show.stdout).to.include('COMPENSATED');
-        expect((await run(['--dir', env.dataDir, 'workflow', 'show', '00000000-0000-0000-0000-000000000000'])).code).to.equal(4);
-        expect((await run(['--dir', env.dataDir, 'workflow', 'run', '-'], { stdin: '{"name":"x","steps":[]}' })).code).to.equal(3);
-        const recover = await run(['--dir', env.dataDir, 'workflow', 'recover']);
+        expect((await run([...env.cliStore, 'workflow', 'show', '00000000-0000-0000-0000-000000000000'])).code).to.equal(4);
+        expect((await run([...env.cliStore, 'workflow', 'run', '-'], { stdin: '{"name":"x","steps":[]}' })).code).to.equal(3);
+        const recover = await run([...env.cliStore, 'workflow', 'recover']);
         expect(recover.code).to.equal(0);
         expect(recover.stdout).to.include('No unfinished workflows');
       });
@@ -216,25 +216,25 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
       it(`creates with dependencies, cascades, exports and imports from the command line (${name})`, async function () {
         const request = join(env.dataDir, 'request.json');
         await writeFile(request, JSON.stringify({ personality: valid.personality, role: 'analyst', agent: valid.agent }));
-        const made = await run(['--dir', env.dataDir, 'agent', 'create-with', '--file', request, '--json']);
+        const made = await run([...env.cliStore, 'agent', 'create-with', '--file', request, '--json']);
         expect(made.code, made.stdout).to.equal(0);
         expect(made.json<{ data: { agent: { roleId: string } } }>().data.agent.roleId).to.equal('analyst');
 
         const exported = join(env.dataDir, 'bundle.json');
-        const exportRun = await run(['--dir', env.dataDir, 'export', '--file', exported]);
+        const exportRun = await run([...env.cliStore, 'export', '--file', exported]);
         expect(exportRun.stdout).to.include('Exported 1 personalities, 0 roles and 1 agents');
-        const toStdout = await run(['--dir', env.dataDir, 'export']);
+        const toStdout = await run([...env.cliStore, 'export']);
         expect(JSON.parse(toStdout.stdout)).to.deep.include({ schemaVersion: 1 });
 
-        const cascade = await run(['--dir', env.dataDir, 'personality', 'delete', 'ada', '--cascade']);
+        const cascade = await run([...env.cliStore, 'personality', 'delete', 'ada', '--cascade']);
         expect(cascade.code, cascade.stderr).to.equal(0);
         expect(cascade.stdout).to.include('and the agents that used it');
         expect(await env.configuration.getAllAgents()).to.deep.equal([]);
 
-        const imported = await run(['--dir', env.dataDir, 'import', exported]);
+        const imported = await run([...env.cliStore, 'import', exported]);
         expect(imported.code, imported.stderr).to.equal(0);
         expect(imported.stdout).to.include('Imported 1 personalities, 0 roles and 1 agents');
-        const twice = await run(['--dir', env.dataDir, 'import', '-', '--json'], { stdin: await readFile(exported, 'utf8') });
+        const twice = await run([...env.cliStore, 'import', '-', '--json'], { stdin: await readFile(exported, 'utf8') });
         expect(twice.code).to.equal(5);
         expect((await env.configuration.getAllAgents()).map((a) => a.id)).to.deep.equal(['ada-reviewer']);
       });

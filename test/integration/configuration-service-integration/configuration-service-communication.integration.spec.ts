@@ -7,9 +7,9 @@ import { IServicePolicies } from '../../../src/resilience/service-policies';
 import { SERVICE_TOKENS, seedValidRecords } from '../../support/coordination';
 import { installFakeClock, settle } from '../../support/fake-clock';
 import { loadFixture } from '../../support/fixtures';
-import { readJournal } from '../../support/journals';
 import { snapshotRecords } from '../../support/records-snapshot';
 import { misbehave, type Misbehaviour } from '../../support/service-fakes';
+import { journalOf } from '../../support/store-state';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 import { attachRun, timedStep } from '../../support/timing';
 
@@ -155,7 +155,7 @@ describe('Feature: configuration service communication — retries, breakers and
       expect(failFast.error?.code).to.equal('UNAVAILABLE');
       expect(fake.stub.callCount, 'no call reached the role service').to.equal(3);
       expect(await snapshotRecords(env.configuration)).to.deep.equal(before);
-      const journal = await readJournal(base.dataDir, opened.id);
+      const journal = await journalOf(base, opened.id);
       expect(journal.some((e) => e.event === 'step.policy' && (e.data.event as { kind: string }).kind === 'break')).to.equal(true);
     });
   });
@@ -213,7 +213,7 @@ describe('Feature: configuration service communication — retries, breakers and
       expect(run.status).to.equal('COMPENSATED');
       expect(seen).to.deep.include({ frozen: true, nestedFrozen: true });
       expect(seen?.mutation).to.match(/read only|read-only|Cannot assign/);
-      const journal = await readJournal(base.dataDir, run.id);
+      const journal = await journalOf(base, run.id);
       const intent = journal.find((e) => e.event === 'step.intent' && e.data.stepId === 'agent');
       expect((intent?.data.input as { name: string }).name).to.equal('Cora');
     });

@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import { FAST_RESILIENCE, SERVICE_TOKENS, callOrdinal, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
-import { compensationOrder, intentOrder, readJournal, statusTrail } from '../../support/journals';
+import { compensationOrder, intentOrder, statusTrail } from '../../support/journals';
 import { snapshotRecords } from '../../support/records-snapshot';
 import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
 import { misbehave } from '../../support/service-fakes';
+import { journalOf, journalsOf } from '../../support/store-state';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 import { attachRun, timedStep } from '../../support/timing';
 import type { WorkflowRun } from '../../../src/workflow/workflow-run';
@@ -37,7 +36,7 @@ describe('Feature: configuration workflow coordination — all or nothing across
           expect(step.durationMs).to.be.a('number').and.at.least(0);
           expect(Date.parse(step.endedAt as string)).to.be.at.least(Date.parse(step.startedAt as string));
         }
-        const entries = await readJournal(base.dataDir, run.id);
+        const entries = await journalOf(base, run.id);
         expect(entries[0]?.event).to.equal('workflow.started');
         expect(statusTrail(entries)).to.deep.equal(['RUNNING', 'COMPLETED']);
         expect(intentOrder(entries)).to.deep.equal(workflow.definition.steps.map((s) => s.id));
@@ -65,7 +64,7 @@ describe('Feature: configuration workflow coordination — all or nothing across
             expect(run.steps.slice(0, index + 1).map((s) => s.status)).to.deep.equal(run.steps.slice(0, index + 1).map(() => 'COMPENSATED'));
             expect(run.steps.slice(index + 1).map((s) => s.status)).to.deep.equal(run.steps.slice(index + 1).map(() => 'PENDING'));
 
-            const entries = await readJournal(base.dataDir, run.id);
+            const entries = await journalOf(base, run.id);
             expect(statusTrail(entries)).to.deep.equal(['RUNNING', 'COMPENSATING', 'COMPENSATED']);
             expect(intentOrder(entries)).to.deep.equal(workflow.definition.steps.slice(0, index + 1).map((s) => s.id));
             expect(compensationOrder(entries), 'undone newest first').to.deep.equal([...intentOrder(entries)].reverse());
@@ -96,13 +95,13 @@ describe('Feature: configuration workflow coordination — all or nothing across
       expect(run.steps[1]?.error?.message).to.include('the role store is read-only');
       expect((await env.configuration.getPersonality('ada'))?.neuroticism, 'the older step is not undone under a newer one').to.equal(5);
 
-      const recovered = await runCli(['--dir', base.dataDir, 'workflow', 'recover', '--json']);
+      const recovered = await runCli([...base.cliStore, 'workflow', 'recover', '--json']);
       expect(recovered.code, recovered.stdout + recovered.stderr).to.equal(0);
       const reports = recovered.json<{ data: { workflowId: string; from: string; to: string; compensated: string[] }[] }>().data;
       const report = reports.find((r) => r.workflowId === run.id);
       expect(report).to.deep.include({ from: 'FAILED', to: 'COMPENSATED', compensated: ['sharperRole', 'calmer'] });
 
-      const shown = await runCli(['--dir', base.dataDir, 'workflow', 'show', run.id, '--json']);
+      const shown = await runCli([...base.cliStore, 'workflow', 'show', run.id, '--json']);
       expect(shown.json<{ data: { status: string } }>().data.status).to.equal('COMPENSATED');
       expect(await snapshotRecords(base.configuration)).to.deep.equal(before);
     });
@@ -158,7 +157,7 @@ describe('Feature: configuration workflow coordination — all or nothing across
       expect(run.steps.find((s) => s.id === 'pick')).to.deep.include({ service: 'custom', status: 'COMPENSATED' });
       expect(pick.custom.compensate.calledOnceWith(sinon.match({ note: 'pick', roleId: 'critic' }))).to.equal(true);
       expect(notebook).to.deep.equal([]);
-      expect(compensationOrder(await readJournal(base.dataDir, run.id))).to.deep.equal(['a', 'pick', 'p']);
+      expect(compensationOrder(await journalOf(base, run.id))).to.deep.equal(['a', 'pick', 'p']);
       expect(await snapshotRecords(base.configuration)).to.deep.equal(before);
     });
 
@@ -232,7 +231,7 @@ describe('Feature: configuration workflow coordination — all or nothing across
         expect(error.code).to.equal('VALIDATION_ERROR');
         if (invalid.paths) expect(error.details.map((d) => d.path)).to.include.members(invalid.paths);
         if (invalid.messageIncludes) expect(error.message).to.include(invalid.messageIncludes);
-        expect(await readdir(join(base.dataDir, 'workflows')).catch(() => [])).to.deep.equal([]);
+        expect(await journalsOf(base)).to.deep.equal([]);
         expect(await snapshotRecords(base.configuration)).to.deep.equal(before);
       });
     }

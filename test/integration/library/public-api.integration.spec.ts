@@ -1,12 +1,22 @@
 import { expect } from 'chai';
 import * as agentcfg from '../../../src';
 import { validRecords } from '../../support/records';
-import { makeTempDir } from '../../support/test-container';
+import { freshStoreOptions } from '../../support/test-container';
 
 describe('Feature: the library entry point', function () {
+  const opened: agentcfg.IConfigurationService[] = [];
+  const open = async (options: agentcfg.ContainerOptions) => {
+    const configuration = await agentcfg.createConfigurationService(options);
+    opened.push(configuration);
+    return configuration;
+  };
+
+  afterEach(async function () {
+    await Promise.all(opened.splice(0).map((configuration) => configuration.close()));
+  });
+
   it('opens a data folder, manages records and resolves an agent through the public exports only', async function () {
-    const dataDir = await makeTempDir('agentcfg-lib-');
-    const config = await agentcfg.createConfigurationService({ dataDir });
+    const config = await open(await freshStoreOptions('agentcfg-lib-'));
     const valid = validRecords();
     await config.createPersonality(valid.personality);
     await config.createRole(valid.role);
@@ -23,9 +33,9 @@ describe('Feature: the library entry point', function () {
   });
 
   it('shares one data folder between two instances in one process without stale reads', async function () {
-    const dataDir = await makeTempDir('agentcfg-lib-');
-    const first = await agentcfg.createConfigurationService({ dataDir });
-    const second = await agentcfg.createConfigurationService({ dataDir });
+    const store = await freshStoreOptions('agentcfg-lib-');
+    const first = await open(store);
+    const second = await open(store);
     await first.createRole(validRecords().role);
     expect((await second.getRole('reviewer'))?.version).to.equal(1);
     await second.updateRole('reviewer', { name: 'Renamed' }, { expectedVersion: 1 });

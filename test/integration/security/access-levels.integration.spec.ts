@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
-import { readAuditEntries } from '../../support/audit-log';
 import { validRecords } from '../../support/records';
 import { runCliInProcess } from '../../support/run-cli-in-process';
+import { auditEntriesOf } from '../../support/store-state';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 
 async function refusal(promise: Promise<unknown>): Promise<AgentcfgError> {
@@ -31,7 +31,7 @@ describe('Feature: a principal acts at an access level (viewer, editor, admin), 
     }
     const editor = env.configuration.as({ actor: 'eve', access: 'editor' });
     await editor.createPersonality(personality);
-    const entries = await readAuditEntries(env.dataDir);
+    const entries = await auditEntriesOf(env);
     expect(entries.filter((e) => e.outcome === 'denied').map((e) => [e.actor, e.role])).to.deep.equal([['vic', 'viewer'], ['val', 'viewer']]);
     expect(entries.filter((e) => e.action === 'personality.create' && e.outcome === 'ok').map((e) => [e.actor, e.role])).to.deep.equal([['eve', 'editor']]);
   });
@@ -40,9 +40,9 @@ describe('Feature: a principal acts at an access level (viewer, editor, admin), 
     const error = await refusal(Promise.resolve().then(() => env.configuration.as({ actor: 'mallory', access: 'root' as 'admin' })));
     expect(error.code).to.equal('VALIDATION_ERROR');
     expect(error.details.map((d) => d.path)).to.deep.equal(['access']);
-    const byFlag = await runCliInProcess(['--dir', env.dataDir, '--json', '--as', 'root', 'personality', 'list']);
+    const byFlag = await runCliInProcess([...env.cliStore, '--json', '--as', 'root', 'personality', 'list']);
     expect(byFlag.code).to.equal(2);
-    const byVariable = await runCliInProcess(['--dir', env.dataDir, '--json', 'personality', 'list'], { env: { AGENTCFG_ROLE: 'root' } });
+    const byVariable = await runCliInProcess([...env.cliStore, '--json', 'personality', 'list'], { env: { AGENTCFG_ROLE: 'root' } });
     expect(JSON.parse(byVariable.stdout).error.details.map((d: { path: string }) => d.path)).to.deep.equal(['AGENTCFG_ROLE']);
   });
 });

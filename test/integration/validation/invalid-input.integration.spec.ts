@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { IConfigurationService } from '../../../src/services/configuration/configuration-service';
-import { hashConfigFiles } from '../../support/disk';
 import { loadFixture } from '../../support/fixtures';
 import { removePath, setPath, validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
+import { storedRecords } from '../../support/store-state';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 
 interface InvalidCase {
@@ -45,7 +45,7 @@ function send(configuration: IConfigurationService, testCase: InvalidCase): Prom
 
 describe('Feature: invalid input is rejected at the edge and never touches the disk', function () {
   let env: TestContainer;
-  let hashesBefore: Record<string, string>;
+  let hashesBefore: Record<string, unknown>;
 
   before(async function () {
     env = await createTestContainer();
@@ -53,7 +53,7 @@ describe('Feature: invalid input is rejected at the edge and never touches the d
     await env.configuration.createPersonality(valid.personality);
     await env.configuration.createRole(valid.role);
     await env.configuration.createAgent(valid.agent);
-    hashesBefore = await hashConfigFiles(env.dataDir);
+    hashesBefore = await storedRecords(env);
   });
 
   after(() => env.dispose());
@@ -65,7 +65,7 @@ describe('Feature: invalid input is rejected at the edge and never touches the d
         expect(error.code).to.equal('VALIDATION_ERROR');
         expect(error.details.map((d) => d.path)).to.include.members(testCase.paths);
         expect(error.message).to.include(testCase.paths[0] || '(value)');
-        expect(await hashConfigFiles(env.dataDir)).to.deep.equal(hashesBefore);
+        expect(await storedRecords(env)).to.deep.equal(hashesBefore);
         expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
       });
     }
@@ -75,13 +75,13 @@ describe('Feature: invalid input is rejected at the edge and never touches the d
     for (const testCase of cases) {
       it(`exits 3 with every failing field in --json for: ${testCase.name}`, async function () {
         const verb = testCase.operation === 'update' ? ['update', existingIds[testCase.kind]] : ['create'];
-        const run = await runCli(['--dir', env.dataDir, testCase.kind, ...verb, '--file', '-', '--json'], { stdin: bodyText(testCase) });
+        const run = await runCli([...env.cliStore, testCase.kind, ...verb, '--file', '-', '--json'], { stdin: bodyText(testCase) });
         expect(run.code, run.stderr).to.equal(3);
         const doc = run.json();
         expect(doc.ok).to.equal(false);
         expect(doc.error?.code).to.equal('VALIDATION_ERROR');
         expect(doc.error?.details.map((d) => d.path)).to.include.members(testCase.paths);
-        expect(await hashConfigFiles(env.dataDir)).to.deep.equal(hashesBefore);
+        expect(await storedRecords(env)).to.deep.equal(hashesBefore);
       });
     }
   });

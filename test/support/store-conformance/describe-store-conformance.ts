@@ -104,6 +104,17 @@ export function describeStoreConformance(backend: StoreBackend): void {
         }
       });
 
+      it('records are handed out frozen: changing one read by kind, by id or from history throws and stores nothing', async function () {
+        const a = await open();
+        await create(a, 'p1');
+        await commit(a, { puts: [{ kind: 'personality', record: personalityAt('p1', 2), expectedVersion: 1 }], history: [{ kind: 'personality', record: personalityAt('p1', 1) }] });
+        const handedOut = [(await a.store.records('personality'))[0], await a.store.get('personality', 'p1'), (await a.store.history('personality', 'p1'))[0]];
+        for (const record of handedOut) {
+          expect(() => Object.assign(record as object, { name: 'changed' }), 'a frozen record').to.throw(TypeError);
+        }
+        expect((await a.store.get('personality', 'p1'))?.name).to.equal(personalityAt('p1', 2).name);
+      });
+
       it('a record commit without a context allowed to write is FORBIDDEN and stores nothing', async function () {
         const a = await open();
         await expectCode(a.store.commit({ puts: [{ kind: 'personality', record: personalityAt('p1', 1), expectedVersion: null }] }), 'FORBIDDEN');

@@ -1,5 +1,5 @@
 // A separate OS process that runs a workflow from a JSON file and stops dead at a chosen point, announcing
-// "PAUSED" so the parent can SIGKILL it right there. Usage: workflow-crasher <dataDir> <workflow.json> <point>
+// "PAUSED" so the parent can SIGKILL it right there. Usage: workflow-crasher <dataDir|postgres://…> <workflow.json> <point>
 //   before:<stepId>   after the step's intent is journaled, before its service call
 //   after:<stepId>    after the step's service call wrote, before the step's result is journaled
 //   mid-write:<n>     in the n-th collection-file write (config/*.json), between the temp file and the rename
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const [dataDir, workflowFile, point] = process.argv.slice(2) as [string, string, string];
   const [where, target] = point.split(':') as [string, string];
   const definition = JSON.parse(readFileSync(workflowFile, 'utf8')) as { steps: { id: string; service: string; action: string }[] };
-  const container = createContainer({ dataDir });
+  const container = createContainer(/^postgres(ql)?:\/\//.test(dataDir) ? { store: { url: dataDir } } : { dataDir });
 
   if (where === 'mid-write') {
     let writes = 0;

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createConfigurationService } from '../../../src/create-configuration-service';
+import type { IConfigurationService } from '../../../src/services/configuration/configuration-service';
+import { multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
+import { loadFixture } from '../../support/fixtures';
+import { sharedCluster, stopSharedCluster } from '../../support/postgres/throwaway-cluster';
+import { snapshotRecords } from '../../support/records-snapshot';
+import { runCli } from '../../support/run-cli';
+import { runCliInProcess } from '../../support/run-cli-in-process';
+import { startCompiledWorker } from '../../support/compiled-workers';
+import { waitForExit, waitForLine } from '../../support/run-worker';
+import { makeTempDir } from '../../support/test-container';
+
+const crashes = loadFixture<{ crashes: { workflow: string; points: string[] }[] }>('service-coordination/consistency-scenarios.json').crashes;
+const workflows = multiServiceWorkflows().workflows;
+
+describe('Feature: a client killed mid-workflow leaves nothing half made in PostgreSQL', function () {
+  this.timeout(120_000);
+  let url: string;
+  let configuration: IConfigurationService;
+
+  beforeEach(async function () {
+    const db = await (await sharedCluster()).newDatabase();
+    url = db.url;
+    expect((await runCliInProcess(['--store', db.ownerUrl, 'db', 'migrate'])).code).to.equal(0);
+    configuration = await createConfigurationService({ store: { url } });
+    await seedValidRecords(configuration);
+  });
+  afterEach(async function () {
+    await configuration.close();
+  });
+  after(async function () {
+    await stopSharedCluster();
+  });
+
+  // Every step boundary of every crash workflow; `mid-write` points are about collection files, not a database.
+  for (const crash of crashes) {
+    for (const point of crash.points.filter((p) => !p.startsWith('mid-write'))) {
+      it(`${crash.workflow}: SIGKILLed at ${point}, \`workflow recover\` in another process restores every record`, async function () {
+        const before = await snapshotRecords(configuration);
+        const definition = workflows.find((w) => w.definition.name === crash.workflow)?.definition;
+        const file = join(await makeTempDir(), 'workflow.json');
+        await writeFile(file, JSON.stringify(definition));
+        const child = await startCompiledWorker('workflow-crasher', [url, file, point]);
+        const exited = waitForExit(child);
+        await waitForLine(child, 'PAUSED');
+        child.kill('SIGKILL');
+        expect((await exited).signal).to.equal('SIGKILL');
+        const running = (await configuration.listWorkflows()).filter((run) => run.status === 'RUNNING');
+        expect(running, 'the killed workflow is left RUNNING').to.have.length(1);
+        const id = running[0]!.id;
+
+        const recovered = await runCli(['--store', url, '--json', 'workflow', 'recover']);
+        expect(recovered.code, recovered.stdout + recovered.stderr).to.equal(0);
+        expect(recovered.json<{ data: { workflowId: string; from: string; to: string }[] }>().data.find((r) => r.workflowId === id)).to.deep.include({ from: 'RUNNING', to: 'COMPENSATED' });
+        expect((await configuration.getWorkflow(id))?.status).to.equal('COMPENSATED');
+        expect(await snapshotRecords(configuration)).to.deep.equal(before);
+        const verified = await configuration.verify();
+        expect(verified.findings).to.deep.equal([]);
+      });
+    }
+  }
+});
