@@ -112,6 +112,9 @@ describe('Feature: the configuration service on PostgreSQL (--store, AGENTCFG_ST
     const listed = await runCli(['--store', db.url, '--json', 'personality', 'list']);
     expect(listed.code, listed.stderr).to.equal(0);
     expect(JSON.parse(listed.stdout).data.map((p: { id: string }) => p.id)).to.include(personality.id);
+    const exported = await runCliInProcess(['--store', db.url, '--json', 'export']);
+    expect(exported.code, exported.stdout).to.equal(0);
+    expect(JSON.parse(exported.stdout).data.personalities.map((p: { id: string }) => p.id)).to.deep.equal([personality.id]);
     const both = await runCliInProcess(['--store', db.url, '--dir', '/tmp', '--json', 'personality', 'list']);
     expect(both.code).to.equal(3);
     expect(JSON.parse(both.stdout).error.details[0].path).to.equal('--store');
