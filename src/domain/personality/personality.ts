@@ -6,7 +6,10 @@ import { recordMetaShape, requiredText, text } from '../record';
 /** The Big Five personality traits, each 0–100. */
 export const BIG_FIVE_TRAITS = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism'] as const;
 
-/** The 14 behavioural sliders, each 0–100. */
+/**
+ * The behavioural sliders, each 0–100: agentcfg's fourteen, then ten more that other tools' personalities carry
+ * (Fishbowl's among them), so an imported personality keeps every behaviour it had.
+ */
 export const BEHAVIOUR_SLIDERS = [
   'formality',
   'humor',
@@ -22,6 +25,16 @@ export const BEHAVIOUR_SLIDERS = [
   'encouragement',
   'curiosity',
   'patience',
+  'metaphorical',
+  'detailOrientation',
+  'exampleUsage',
+  'pedagogical',
+  'personalness',
+  'proactiveness',
+  'riskTaking',
+  'responseLength',
+  'randomness',
+  'focus',
 ] as const;
 
 /** Every numeric trait of a personality, Big Five first. */
@@ -30,7 +43,8 @@ export const PERSONALITY_TRAITS = [...BIG_FIVE_TRAITS, ...BEHAVIOUR_SLIDERS] as 
 /** The name of one numeric trait. */
 export type PersonalityTrait = (typeof PERSONALITY_TRAITS)[number];
 
-const traitValue = z.number().int('must be an integer').min(0, 'must be at least 0').max(100, 'must be at most 100');
+/** A trait a personality leaves out is unset: the prompt says nothing about it, rather than inventing a value. */
+const traitValue = z.number().int('must be an integer').min(0, 'must be at least 0').max(100, 'must be at most 100').optional();
 const traitShape = Object.fromEntries(PERSONALITY_TRAITS.map((t) => [t, traitValue])) as Record<
   PersonalityTrait,
   typeof traitValue

@@ -17,7 +17,10 @@ type PersonalityTraits = Pick<Personality, PersonalityTrait>;
 
 /** A description of a personality derived from its trait values. */
 export function describePersonality(personality: PersonalityTraits): string {
-  const phrases = PERSONALITY_TRAITS.flatMap((trait) => traitPhrase(trait, personality[trait]) ?? []);
+  const phrases = PERSONALITY_TRAITS.flatMap((trait) => {
+    const value = personality[trait];
+    return value === undefined ? [] : (traitPhrase(trait, value) ?? []);
+  });
   return phrases.length > 0 ? phrases.join(' ') : 'Keep a balanced, even-tempered manner.';
 }
 

@@ -79,6 +79,13 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workflow_id, seq)
       );`,
   },
+  {
+    // Personalities gained ten behaviours other tools carry; the database checks their range too.
+    version: 2,
+    sql: ['metaphorical', 'detailOrientation', 'exampleUsage', 'pedagogical', 'personalness', 'proactiveness', 'riskTaking', 'responseLength', 'randomness', 'focus']
+      .map((trait, i) => `ALTER TABLE agentcfg_personalities ADD CONSTRAINT agentcfg_personalities_v2_${i} ${inRange(trait, 0, 100)};`)
+      .join('\n'),
+  },
 ];
 
 /** The newest schema this code knows. */

@@ -4,6 +4,8 @@ import { PERSONALITY_TRAITS } from '../../../src/domain/personality/personality'
 import { composeSystemPrompt, describePersonality, traitPhrase } from '../../../src/domain/prompt/effective-system-prompt';
 import { TRAIT_PHRASES } from '../../../src/domain/prompt/trait-phrases';
 import { canonicalJson, checksumOf } from '../../../src/domain/canonical-json';
+import { validRecords } from '../../support/records';
+import { createTestContainer } from '../../support/test-container';
 
 const middle = Object.fromEntries(PERSONALITY_TRAITS.map((t) => [t, 50])) as Record<(typeof PERSONALITY_TRAITS)[number], number>;
 
@@ -24,6 +26,27 @@ describe('Feature: the effective system prompt is derived from role and personal
     expect(describePersonality(middle)).to.equal('Keep a balanced, even-tempered manner.');
     const marked = describePersonality({ ...middle, humor: 95, brevity: 5 });
     expect(marked).to.equal(`${TRAIT_PHRASES.humor[3]} ${TRAIT_PHRASES.brevity[0]}`);
+  });
+
+  it('says nothing about a trait left unset, and speaks of the behaviours other tools carry (focus, pedagogical, …)', function () {
+    expect(describePersonality({})).to.equal('Keep a balanced, even-tempered manner.');
+    expect(describePersonality({ focus: 95, pedagogical: 10 })).to.equal(`${TRAIT_PHRASES.pedagogical[0]} ${TRAIT_PHRASES.focus[3]}`);
+  });
+
+  it('a personality created with only a name is stored with its traits unset, and its agent resolves', async function () {
+    const env = await createTestContainer();
+    try {
+      const bare = await env.configuration.createPersonality({ name: 'Bare' });
+      expect(PERSONALITY_TRAITS.filter((trait) => trait in bare)).to.deep.equal([]);
+      const { role, agent } = validRecords();
+      await env.configuration.createRole(role);
+      await env.configuration.createAgent({ ...agent, personalityId: bare.id });
+      expect((await env.configuration.resolveAgent(agent.id)).systemPrompt).to.contain('Personality: Keep a balanced, even-tempered manner.');
+      const refused = await env.configuration.createPersonality({ name: 'Loud', focus: 101 }).then(() => null, (error: { details: { path: string }[] }) => error);
+      expect(refused?.details.map((d) => d.path)).to.deep.equal(['focus']);
+    } finally {
+      await env.dispose();
+    }
   });
 
   it('composes role prompt, focus areas, personality and custom instructions in that order', function () {

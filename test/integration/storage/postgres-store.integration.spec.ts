@@ -86,6 +86,7 @@ describe('Feature: the configuration service on PostgreSQL (--store, AGENTCFG_ST
     expect(await sqlError(db.ownerUrl, 'DELETE FROM agentcfg_personalities WHERE id = $1', [personality.id])).to.include({ code: '23503' });
     expect(await sqlError(db.ownerUrl, `UPDATE agentcfg_personalities SET record = jsonb_set(record, '{openness}', '150') WHERE id = $1`, [personality.id])).to.include({ code: '23514' });
     expect(await sqlError(db.ownerUrl, `UPDATE agentcfg_agents SET record = jsonb_set(record, '{color}', '"red"') WHERE id = $1`, [agent.id])).to.include({ code: '23514' });
+    expect(await sqlError(db.ownerUrl, `UPDATE agentcfg_personalities SET record = jsonb_set(record, '{focus}', '-1') WHERE id = $1`, [personality.id])).to.include({ code: '23514' });
     expect((await configuration.getPersonality(personality.id))?.openness).to.equal(personality.openness);
   });
 
@@ -103,7 +104,7 @@ describe('Feature: the configuration service on PostgreSQL (--store, AGENTCFG_ST
 
   it('the command line works on the database with --store or $AGENTCFG_STORE, and ends its process when done', async function () {
     const first = await runCliInProcess(['--store', db.ownerUrl, '--json', 'db', 'migrate']);
-    expect(JSON.parse(first.stdout).data.applied).to.deep.equal([1]);
+    expect(JSON.parse(first.stdout).data.applied).to.deep.equal([1, 2]);
     const second = await runCliInProcess(['--store', db.ownerUrl, '--json', 'db', 'migrate']);
     expect(JSON.parse(second.stdout).data.applied).to.deep.equal([]);
     const { personality } = validRecords();
