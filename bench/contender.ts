@@ -1,11 +1,23 @@
 import type { Personality } from '../dist/index';
 import type { AgentRequest } from './records';
 
-/** The stores compared: the library, two baselines users might pick instead, and the physical floor. */
-export const CONTENDERS = ['agentcfg', 'lowdb', 'sqlite', 'raw'] as const;
+/**
+ * The stores compared: the library on a data folder, two baselines users might pick instead, and the physical
+ * floor; then the library on PostgreSQL and its own baseline, a hand-written `pg` transaction.
+ */
+export const CONTENDERS = ['agentcfg', 'lowdb', 'sqlite', 'raw', 'agentcfg-postgres', 'pg'] as const;
 
 /** One of the stores compared. */
 export type ContenderName = (typeof CONTENDERS)[number];
+
+/** The contenders that keep their records in a PostgreSQL database (one of the bench's throwaway server's). */
+export const POSTGRES_CONTENDERS: readonly ContenderName[] = ['agentcfg-postgres', 'pg'];
+
+/**
+ * Where a PostgreSQL contender's database is, as its worker process gets it from the runner: the application
+ * role's URL (no DDL) and the database owner's (migrations, table creation, resets between rounds).
+ */
+export const POSTGRES_ENV = { url: 'BENCH_PG_URL', ownerUrl: 'BENCH_PG_OWNER_URL' } as const;
 
 /** A personality patch every contender applies in its own natural way. */
 export type TraitPatch = Pick<Personality, 'humor'>;
@@ -15,7 +27,7 @@ export type TraitPatch = Pick<Personality, 'humor'>;
  * a write returns once the store says it is done (durably, where the store promises that).
  */
 export interface Contender {
-  /** Fills a fresh folder with the existing records; not measured. */
+  /** Fills a fresh folder (or a database emptied for the round) with the existing records; not measured. */
   fill(dir: string, personalities: readonly Personality[]): Promise<void>;
   /** Opens the folder as a process that has not seen it, and reads every personality; returns how many. */
   openAndList(): Promise<number>;
@@ -41,4 +53,11 @@ export interface Contender {
    * the physical floor (raw) has it.
    */
   requiredSyncs?(): Promise<void>;
+  /**
+   * For a store several processes may use at once (agentcfg on a folder or on PostgreSQL, pg): what another process
+   * needs to open the store this one filled, handed to `attach` there. Absent for stores that are one process's alone.
+   */
+  sharedLocation?(): string;
+  /** In another process: opens the store at `location` (a `sharedLocation()`), as openAndList does, without listing. */
+  attach?(location: string): Promise<void>;
 }

@@ -33,3 +33,18 @@ if (needed.length > 0) {
     process.exit(1);
   }
 }
+
+// The PostgreSQL contenders use `pg` from the repository root's node_modules (a dependency of the library, found
+// from bench/ by Node's usual lookup up the folders), not a copy of their own; and the run starts a throwaway
+// PostgreSQL server of its own, which needs the server's binaries.
+try {
+  require.resolve('pg', { paths: [BENCH_DIR] });
+} catch {
+  process.stderr.write('bench: `pg` is not installed at the repository root: run `npm ci` there\n');
+  process.exit(1);
+}
+const postgres = spawnSync('bash', [join(BENCH_DIR, '..', 'scripts', 'ensure-postgres.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (postgres.status !== 0) {
+  process.stderr.write("bench: PostgreSQL's server binaries are missing (see the message above)\n");
+  process.exit(1);
+}

@@ -18,6 +18,10 @@ const OPEN_VS_SQLITE = 2;
 const P99_LIMIT_MS = 2000;
 /** [F]: a fold of the change log (compaction) during the concurrent workflows adds at most this to their p99. */
 const FOLD_P99_FACTOR = 2;
+/** [J]: agentcfg on PostgreSQL's workflow p50 at most this times a hand-written pg transaction inserting the same rows. */
+const POSTGRES_WORKFLOW_VS_PG = 2;
+/** [J]: processes sharing one PostgreSQL database together reach at least this times one process's throughput. */
+const SCALE_OUT_FACTOR = 2;
 const SMALL = 100;
 const LARGE = 10_000;
 /** The sizes "at every size" means. */
@@ -47,7 +51,7 @@ const syncFloor = (required: number, limit: number) =>
   Number.isFinite(required) ? `; the 8 fdatasyncs the suites pin, alone: ${ms(required)}${required > limit ? ', over the limit themselves' : ''}` : '';
 
 /** Judges the run against each goal of the issue. */
-export function judgeGoals(sizes: readonly SizeSummary[]): GoalResult[] {
+export function judgeGoals(sizes: readonly SizeSummary[], processes: number): GoalResult[] {
   const at = (size: number) => sizes.find((s) => s.size === size);
   const every = (goal: string, check: (s: SizeSummary) => [boolean, string]): GoalResult => {
     const checks = sizes.map((s) => check(s));
@@ -120,5 +124,34 @@ export function judgeGoals(sizes: readonly SizeSummary[]): GoalResult[] {
       return [completed === started && lost === 0, `${n(size)}: ${completed - lost}/${started} stored${notes ? ` (${notes})` : ''}`];
     }),
   );
+
+  results.push(
+    every(`create-agent workflow p50 on PostgreSQL within ${POSTGRES_WORKFLOW_VS_PG}x a hand-written pg transaction inserting the same rows, at every size`, ({ size, contenders: c }) => {
+      const limit = POSTGRES_WORKFLOW_VS_PG * c.pg.workflowP50Ms;
+      const value = c['agentcfg-postgres'].workflowP50Ms;
+      return [value <= limit, `${n(size)}: ${ms(value)} vs limit ${ms(limit)} (${(value / c.pg.workflowP50Ms).toFixed(1)}x pg's ${ms(c.pg.workflowP50Ms)})`];
+    }),
+  );
+
+  const scaleOut = `${processes} processes at once on one PostgreSQL database: at least ${SCALE_OUT_FACTOR}x one process's create-agent throughput, at every size`;
+  const shared = sizes.filter((s) => s.contenders['agentcfg-postgres'].processRounds > 0);
+  if (shared.length > 0) {
+    const rate = (v: number) => `${v.toFixed(v < 100 ? 1 : 0)}/s`;
+    const checks = shared.map(({ size, contenders: c }): [boolean, string] => {
+      const mine = c['agentcfg-postgres'];
+      const failed = mine.processesStarted - mine.processesCompleted + mine.processesLost;
+      const ok = mine.processesSpeedup >= SCALE_OUT_FACTOR && failed === 0;
+      return [
+        ok,
+        `${n(size)}: ${rate(mine.manyProcessesPerSecond)} vs ${rate(mine.oneProcessPerSecond)} (${mine.processesSpeedup.toFixed(2)}x` +
+          `${failed ? `, ${failed} workflows failed or lost` : ''}; pg by hand: ${c.pg.processesSpeedup.toFixed(2)}x)`,
+      ];
+    });
+    const unmeasured = SIZES.filter((size) => !shared.some((s) => s.size === size));
+    const note = unmeasured.length ? `; not measured at ${unmeasured.map(n).join(', ')}` : '';
+    results.push({ goal: scaleOut, verdict: verdictOf(checks.every(([ok]) => ok)), detail: checks.map(([, text]) => text).join('; ') + note });
+  } else {
+    results.push({ goal: scaleOut, verdict: 'NOT MEASURED', detail: 'the processes workload was left out' });
+  }
   return results;
 }

@@ -13,8 +13,12 @@ export interface BenchOptions {
   budgetMs: number;
   /** Create-agent workflows started at once. */
   concurrency: number;
-  /** The concurrent workload runs in the first this many rounds (it is the slowest). */
+  /** The concurrent workload, and the processes one, run in the first this many rounds (they are the slowest). */
   concurrentRounds: number;
+  /** Processes running create-agent workflows at once against one store (agentcfg on a folder and on PostgreSQL, pg). */
+  processes: number;
+  /** Create-agent workflows run by one process, then split over `processes` processes. */
+  processWorkflows: number;
   /** Where results.json goes. */
   output: string;
 }
@@ -27,18 +31,21 @@ const DEFAULTS: BenchOptions = {
   budgetMs: 3_000,
   concurrency: 32,
   concurrentRounds: 2,
+  processes: 4,
+  processWorkflows: 128,
   output: join(__dirname, 'results.json'),
 };
 
 /** A smoke run: small sizes, few rounds. */
-const QUICK: Partial<BenchOptions> = { sizes: [100, 1_000], rounds: 2, ops: 3, workflows: 5, budgetMs: 2_000, concurrentRounds: 1 };
+const QUICK: Partial<BenchOptions> = { sizes: [100, 1_000], rounds: 2, ops: 3, workflows: 5, budgetMs: 2_000, concurrentRounds: 1, processWorkflows: 32 };
 
 /** How to call the benchmark. */
 export const USAGE = `usage: npm run bench -- [--quick] [--sizes 100,1000,10000] [--rounds 5] [--ops 5] [--workflows 20] [--budget-ms 3000]
-                        [--concurrency 32] [--concurrent-rounds 2] [--output file]
-  (or the environment: BENCH_SIZES, BENCH_ROUNDS, BENCH_OPS, BENCH_WORKFLOWS, BENCH_BUDGET_MS, BENCH_CONCURRENCY, BENCH_CONCURRENT_ROUNDS, BENCH_OUTPUT)`;
+                        [--concurrency 32] [--concurrent-rounds 2] [--processes 4] [--process-workflows 128] [--output file]
+  (or the environment: BENCH_SIZES, BENCH_ROUNDS, BENCH_OPS, BENCH_WORKFLOWS, BENCH_BUDGET_MS, BENCH_CONCURRENCY, BENCH_CONCURRENT_ROUNDS,
+  BENCH_PROCESSES, BENCH_PROCESS_WORKFLOWS, BENCH_OUTPUT)`;
 
-type NumericOption = 'rounds' | 'ops' | 'workflows' | 'budgetMs' | 'concurrency' | 'concurrentRounds';
+type NumericOption = 'rounds' | 'ops' | 'workflows' | 'budgetMs' | 'concurrency' | 'concurrentRounds' | 'processes' | 'processWorkflows';
 
 /** Numeric options by their command-line name. */
 const NUMERIC: Readonly<Record<string, NumericOption>> = {
@@ -48,6 +55,8 @@ const NUMERIC: Readonly<Record<string, NumericOption>> = {
   'budget-ms': 'budgetMs',
   concurrency: 'concurrency',
   'concurrent-rounds': 'concurrentRounds',
+  processes: 'processes',
+  'process-workflows': 'processWorkflows',
 };
 
 function positive(name: string, text: string): number {

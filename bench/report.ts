@@ -2,7 +2,13 @@ import { CONTENDERS, type ContenderName } from './contender';
 import { REFERENCE, type GoalResult } from './goals';
 import type { ContenderSummary, SizeSummary } from './summary';
 
-const BASELINES = CONTENDERS.filter((name): name is Exclude<ContenderName, 'agentcfg'> => name !== 'agentcfg');
+/** The ratio columns: the library on a folder against each file baseline, the library on PostgreSQL against pg. */
+const RATIOS: readonly (readonly [ContenderName, ContenderName])[] = [
+  ['agentcfg', 'lowdb'],
+  ['agentcfg', 'sqlite'],
+  ['agentcfg', 'raw'],
+  ['agentcfg-postgres', 'pg'],
+];
 
 interface Row {
   label: string;
@@ -13,7 +19,8 @@ interface Row {
 const ms = (value: number) => (!Number.isFinite(value) ? '-' : value < 1 ? value.toFixed(3) : value < 100 ? value.toFixed(2) : value.toFixed(0));
 
 /** The rows of the table, one per workload (each printed at every size). */
-function rows(concurrency: number): Row[] {
+function rows(concurrency: number, processes: number): Row[] {
+  const perSecond = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 1 ? 2 : v < 100 ? 1 : 0) : '-');
   return [
     { label: 'cold open + list all, ms', value: (s) => s.openMs, format: ms },
     { label: 'create one, ms', value: (s) => s.createMs, format: ms },
@@ -22,9 +29,13 @@ function rows(concurrency: number): Row[] {
     { label: 'create-agent workflow p99, ms', value: (s) => s.workflowP99Ms, format: ms },
     { label: "a workflow's 8 pinned fdatasyncs alone, p50 ms", value: (s) => s.requiredSyncsP50Ms, format: ms },
     // Throughput: here a ratio below 1 means agentcfg is slower.
-    { label: `${concurrency} concurrent, workflows/s (more is better)`, value: (s) => s.concurrentPerSecond, format: (v) => v.toFixed(v < 1 ? 2 : v < 100 ? 1 : 0) },
+    { label: `${concurrency} concurrent, workflows/s (more is better)`, value: (s) => s.concurrentPerSecond, format: perSecond },
     { label: `${concurrency} concurrent, p99 ms`, value: (s) => s.concurrentP99Ms, format: ms },
     { label: `${concurrency} concurrent, a compaction in it, p99 ms`, value: (s) => s.concurrentWithFoldP99Ms, format: ms },
+    { label: '1 process, workflows/s (more is better)', value: (s) => s.oneProcessPerSecond, format: perSecond },
+    { label: `${processes} processes at once, workflows/s (more is better)`, value: (s) => s.manyProcessesPerSecond, format: perSecond },
+    { label: `${processes} processes / 1 process, throughput`, value: (s) => s.processesSpeedup, format: (v) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : '-') },
+    { label: `${processes} processes at once, workflow p50 ms`, value: (s) => s.manyProcessesP50Ms, format: ms },
     { label: 'peak RSS, MiB', value: (s) => s.maxRssBytes, format: (v) => (v / 2 ** 20).toFixed(0) },
   ];
 }
@@ -42,31 +53,36 @@ function table(header: string[], body: string[][]): string {
   return [line(header), rule, ...body.map(line)].join('\n');
 }
 
-/** The table of medians with the ratio agentcfg/baseline on every row. */
-export function resultsTable(sizes: readonly SizeSummary[], concurrency: number): string {
-  const header = ['workload', 'records', ...CONTENDERS, ...BASELINES.map((b) => `agentcfg/${b}`)];
+/** The table of medians with the ratios of RATIOS on every row. */
+export function resultsTable(sizes: readonly SizeSummary[], concurrency: number, processes: number): string {
+  const header = ['workload', 'records', ...CONTENDERS, ...RATIOS.map(([mine, baseline]) => `${mine}/${baseline}`)];
   const body: string[][] = [];
-  for (const row of rows(concurrency)) {
+  for (const row of rows(concurrency, processes)) {
     for (const { size, contenders } of sizes) {
-      const mine = row.value(contenders.agentcfg);
       body.push([
         row.label,
         size.toLocaleString('en-US'),
         ...CONTENDERS.map((name) => row.format(row.value(contenders[name]))),
-        ...BASELINES.map((name) => ratio(mine, row.value(contenders[name]))),
+        ...RATIOS.map(([mine, baseline]) => ratio(row.value(contenders[mine]), row.value(contenders[baseline]))),
       ]);
     }
   }
-  body.push(
-    ...sizes.map(({ size, contenders }) => [
-      `${concurrency} concurrent, stored`,
+  const stored = (label: string, counts: (s: ContenderSummary) => [stored: number, started: number]) =>
+    sizes.map(({ size, contenders }) => [
+      label,
       size.toLocaleString('en-US'),
-      ...CONTENDERS.map((name) => `${contenders[name].concurrentCompleted - contenders[name].concurrentLost}/${contenders[name].concurrentStarted}`),
-      ...BASELINES.map(() => ''),
-    ]),
+      ...CONTENDERS.map((name) => {
+        const [done, started] = counts(contenders[name]);
+        return started > 0 ? `${done}/${started}` : '-';
+      }),
+      ...RATIOS.map(() => ''),
+    ]);
+  body.push(
+    ...stored(`${concurrency} concurrent, stored`, (s) => [s.concurrentCompleted - s.concurrentLost, s.concurrentStarted]),
+    ...stored('1 and N processes, stored', (s) => [s.processesCompleted - s.processesLost, s.processesStarted]),
   );
-  const samples = sizes.map(({ size, contenders: c }) => `${size.toLocaleString('en-US')}: ${c.agentcfg.workflowSamples}`).join(', ');
-  return `${table(header, body)}\nagentcfg's workflow p50/p99 are from these many samples per size: ${samples}.`;
+  const samples = (name: ContenderName) => sizes.map(({ size, contenders: c }) => `${size.toLocaleString('en-US')}: ${c[name].workflowSamples}`).join(', ');
+  return `${table(header, body)}\nworkflow p50/p99 are from these many samples per size: agentcfg ${samples('agentcfg')}; agentcfg-postgres ${samples('agentcfg-postgres')}.`;
 }
 
 /** The goals with their verdicts, and the issue's reference run for scale. */
@@ -75,20 +91,22 @@ export function goalsSection(goals: readonly GoalResult[]): string {
   const lines = goals.map((g) => `  ${g.verdict.padEnd(width)}  ${g.goal}\n  ${' '.repeat(width)}    ${g.detail}`);
   const missed = goals.filter((g) => g.verdict === 'MISSED').length;
   const summary = missed ? `${missed} of ${goals.length} goals MISSED by this run.` : 'Every goal measured in this run was met.';
-  return ['Goals (fixed; agentcfg on this run):', ...lines, '', summary, `For scale, the ${REFERENCE}.`].join('\n');
+  return ['Goals (fixed; agentcfg and agentcfg-postgres on this run):', ...lines, '', summary, `For scale, the ${REFERENCE}.`].join('\n');
 }
 
 /** What failed, per contender and size: operations run one at a time, then concurrent workflows; empty when nothing did. */
-export function failuresSection(sizes: readonly SizeSummary[], concurrency: number): string {
+export function failuresSection(sizes: readonly SizeSummary[], concurrency: number, processes: number): string {
   const lines = (pick: (s: ContenderSummary) => Record<string, number>) =>
     sizes.flatMap(({ size, contenders }) =>
       CONTENDERS.flatMap((name) => Object.entries(pick(contenders[name])).map(([message, count]) => `  ${name}, ${size.toLocaleString('en-US')} records, ${count}x: ${message}`)),
     );
   const alone = lines((s) => s.failures);
   const concurrent = lines((s) => s.concurrentErrors);
+  const shared = lines((s) => s.processesErrors);
   return [
     ...(alone.length ? ['Failed operations run one at a time (timed all the same):', ...alone] : []),
     ...(concurrent.length ? [`Failed workflows among the ${concurrency} concurrent ones:`, ...concurrent] : []),
+    ...(shared.length ? [`Failed workflows run by 1 and by ${processes} processes:`, ...shared] : []),
   ].join('\n');
 }
 
@@ -108,4 +126,13 @@ export const LEGEND = [
   '  is of the ones that completed, timed from the common start. agentcfg runs it where no compaction falls in it, and again',
   '  (where it keeps a log) when its first write finds the log due and starts a compaction beside the workflows; "stored"',
   '  counts both runs.',
+  'agentcfg-postgres: the same public API on PostgreSQL (createConfigurationService({ store: { url } })), on a database of',
+  '  the run\'s throwaway PostgreSQL 15 server (loopback, fsync and synchronous_commit on), the schema migrated by its owner',
+  '  and emptied before each round; every change a transaction with its audit entries (and journal, for workflows).',
+  'pg: node-postgres by hand on a database of the same server: one jsonb row per record in 3 tables, a pool of 10; create =',
+  '  one INSERT, update = SELECT ... FOR UPDATE + UPDATE in a transaction, create-agent = 3 INSERTs in one transaction.',
+  'Processes (stores several processes may share: agentcfg on its folder, agentcfg-postgres and pg on their database):',
+  '  the same number of create-agent workflows run by 1 process, then split over N processes started together, each',
+  '  running its share one after another; each process opens the store and runs one workflow before the clock starts.',
+  '  Throughput = workflows completed / time from the common start to the last process done.',
 ].join('\n');

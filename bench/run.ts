@@ -2,7 +2,8 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTENDERS, type ContenderName } from './contender';
+import { sharedCluster, stopSharedCluster, type ThrowawayCluster } from '../test/support/postgres/throwaway-cluster';
+import { CONTENDERS, POSTGRES_CONTENDERS, POSTGRES_ENV, type ContenderName } from './contender';
 import { judgeGoals } from './goals';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { existingPersonalities, recordBytes } from './records';
@@ -16,9 +17,11 @@ class ContenderProcess {
   private readonly child: ChildProcess;
   maxRssBytes = 0;
 
-  constructor(readonly name: ContenderName) {
+  /** `database`: a PostgreSQL contender's own database, handed to the worker in its environment (see POSTGRES_ENV). */
+  constructor(readonly name: ContenderName, database?: { url: string; ownerUrl: string }) {
+    const env = database ? { ...process.env, [POSTGRES_ENV.url]: database.url, [POSTGRES_ENV.ownerUrl]: database.ownerUrl } : process.env;
     // Inherits this process's `-r ts-node/register`.
-    this.child = fork(join(__dirname, 'worker.ts'), [name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(join(__dirname, 'worker.ts'), [name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   }
 
   run(request: RoundRequest): Promise<RoundSamples> {
@@ -48,9 +51,13 @@ function flushDisks(): void {
   spawnSync('sync', { stdio: 'ignore' });
 }
 
-/** Each round runs every contender once, in an order rotated per round, so none always goes first. */
-async function measureSize(size: number, options: BenchOptions, root: string): Promise<{ summary: SizeSummary; samples: Record<ContenderName, RoundSamples[]> }> {
-  const workers = CONTENDERS.map((name) => new ContenderProcess(name));
+/**
+ * Each round runs every contender once, in an order rotated per round, so none always goes first. Each PostgreSQL
+ * contender gets a fresh database of the run's server for the size (emptied again before each of its rounds).
+ */
+async function measureSize(size: number, options: BenchOptions, root: string, cluster: ThrowawayCluster): Promise<{ summary: SizeSummary; samples: Record<ContenderName, RoundSamples[]> }> {
+  const workers: ContenderProcess[] = [];
+  for (const name of CONTENDERS) workers.push(new ContenderProcess(name, POSTGRES_CONTENDERS.includes(name) ? await cluster.newDatabase() : undefined));
   const samples = Object.fromEntries(CONTENDERS.map((name) => [name, [] as RoundSamples[]])) as Record<ContenderName, RoundSamples[]>;
   try {
     for (let round = 0; round < options.rounds; round++) {
@@ -59,8 +66,17 @@ async function measureSize(size: number, options: BenchOptions, root: string): P
       for (const worker of order) {
         flushDisks();
         const start = performance.now();
-        const concurrency = round < options.concurrentRounds ? options.concurrency : 0;
-        const plan = { size, round, ops: options.ops, workflows: options.workflows, budgetMs: options.budgetMs, concurrency };
+        const heavy = round < options.concurrentRounds;
+        const plan = {
+          size,
+          round,
+          ops: options.ops,
+          workflows: options.workflows,
+          budgetMs: options.budgetMs,
+          concurrency: heavy ? options.concurrency : 0,
+          processes: heavy ? options.processes : 0,
+          processWorkflows: options.processWorkflows,
+        };
         samples[worker.name].push(await worker.run({ plan, root }));
         took.push(`${worker.name} ${((performance.now() - start) / 1000).toFixed(1)} s`);
       }
@@ -79,21 +95,26 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(`${USAGE}\n`);
   const options = parseOptions(args, process.env);
+  // An interrupted run still stops the PostgreSQL server: exiting runs the exit hook sharedCluster() sets.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code));
   const root = await fsp.mkdtemp(join(tmpdir(), 'agentcfg-bench-'));
   const started = performance.now();
   const sizes: SizeSummary[] = [];
   const samples: Record<number, Record<ContenderName, RoundSamples[]>> = {};
   try {
+    // One throwaway PostgreSQL 15 server for the whole run (test/support/postgres), on a loopback port.
+    const cluster = await sharedCluster();
     for (const size of options.sizes) {
-      const measured = await measureSize(size, options, root);
+      const measured = await measureSize(size, options, root, cluster);
       sizes.push(measured.summary);
       samples[size] = measured.samples;
     }
   } finally {
+    await stopSharedCluster();
     await fsp.rm(root, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
-  const goals = judgeGoals(sizes);
+  const goals = judgeGoals(sizes, options.processes);
   const bytes = recordBytes(existingPersonalities(1)[0]);
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}`;
 
@@ -102,9 +123,10 @@ async function main(): Promise<void> {
   out.write(
     `medians over rounds; per round up to ${options.ops} creates and ${options.ops} updates and up to ${options.workflows} workflows one at a time ` +
       `(each workload stops after ${options.budgetMs / 1000} s; p50/p99 pooled over rounds); ${options.concurrency} workflows at once in the first ` +
-      `${Math.min(options.concurrentRounds, options.rounds)} round(s)\n\n`,
+      `${Math.min(options.concurrentRounds, options.rounds)} round(s), and there ${options.processWorkflows} workflows run by 1 process, then by ` +
+      `${options.processes} processes at once\n\n`,
   );
-  const sections = [resultsTable(sizes, options.concurrency), LEGEND, failuresSection(sizes, options.concurrency), goalsSection(goals)];
+  const sections = [resultsTable(sizes, options.concurrency, options.processes), LEGEND, failuresSection(sizes, options.concurrency, options.processes), goalsSection(goals)];
   out.write(`${sections.filter(Boolean).join('\n\n')}\n\n`);
   const { output, ...settings } = options;
   const results = { generatedAt: new Date().toISOString(), durationSeconds: Math.round(seconds), machine, settings, recordBytes: bytes, sizes, goals, samples };

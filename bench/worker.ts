@@ -4,7 +4,7 @@ import { CONTENDERS, type ContenderName } from './contender';
 import { createContender } from './contenders/index';
 import { runRound, type RoundPlan, type RoundSamples } from './workloads';
 
-/** What the runner asks a worker: run one round in a fresh folder under `root`. */
+/** What the runner asks a worker: run one round in a fresh folder under `root` (a PostgreSQL contender: in its database, emptied). */
 export interface RoundRequest {
   plan: RoundPlan;
   root: string;
@@ -17,6 +17,10 @@ export type RoundReply = { ok: true; samples: RoundSamples; maxRssBytes: number 
 const name = process.argv[2] as ContenderName;
 if (!CONTENDERS.includes(name)) throw new Error(`unknown contender '${name}'`);
 
+// Once the runner lets go, nothing more is asked: a round that failed may have left connections open (a pool),
+// which must not keep the process alive.
+process.once('disconnect', () => process.exit());
+
 process.on('message', (request: RoundRequest) => {
   void answer(request).then((reply) => process.send?.(reply));
 });
@@ -25,7 +29,7 @@ async function answer({ plan, root }: RoundRequest): Promise<RoundReply> {
   const dir = join(root, `${name}-${plan.size}-r${plan.round}`);
   try {
     await fsp.mkdir(dir, { recursive: true });
-    const samples = await runRound(createContender(name), dir, plan);
+    const samples = await runRound(name, createContender(name), dir, plan);
     return { ok: true, samples, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

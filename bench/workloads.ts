@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { Contender } from './contender';
+import type { Contender, ContenderName } from './contender';
+import { runInProcesses, type ProcessRun } from './processes';
 import { agentRequest, existingPersonalities, personalityInput } from './records';
 import { timed } from './stats';
 
@@ -16,6 +17,12 @@ export interface RoundPlan {
   budgetMs: number;
   /** Create-agent workflows started at once; 0 leaves the concurrent workload out of this round. */
   concurrency: number;
+  /**
+   * Processes that run `processWorkflows` create-agent workflows together, against the run of one process (stores
+   * several processes may share); 0 leaves the workload out of this round.
+   */
+  processes: number;
+  processWorkflows: number;
 }
 
 /** What one contender measured in one round. */
@@ -43,7 +50,9 @@ export interface RoundSamples {
   };
   /** The same concurrent workload started when the store's next write folds its change log (stores that have one). */
   concurrentWithFold?: RoundSamples['concurrent'];
-  /** Bytes on disk in the folder after the fill. */
+  /** The same workflows run by one process, then by `plan.processes` at once; absent where left out or not shareable. */
+  processes?: { one: ProcessRun; many: ProcessRun };
+  /** Bytes on disk in the folder after the fill (0 for a database). */
   filledBytes: number;
 }
 
@@ -56,7 +65,7 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 /** Fills a fresh folder with `plan.size` personalities, then measures every workload once in order. */
-export async function runRound(contender: Contender, dir: string, plan: RoundPlan): Promise<RoundSamples> {
+export async function runRound(name: ContenderName, contender: Contender, dir: string, plan: RoundPlan): Promise<RoundSamples> {
   const existing = existingPersonalities(plan.size);
   await contender.fill(dir, existing);
   const filledBytes = await folderBytes(dir);
@@ -82,8 +91,21 @@ export async function runRound(contender: Contender, dir: string, plan: RoundPla
     concurrent = await runConcurrently(contender, plan, 'm');
     if (folds && (await contender.prepareFold?.(true))) concurrentWithFold = await runConcurrently(contender, plan, 'f');
   }
+  const processes = plan.processes > 0 && contender.sharedLocation ? await runInProcesses(name, contender, plan.round, plan.processes, plan.processWorkflows) : undefined;
   await contender.close();
-  return { openMs, listed, createMs, updateMs, workflowMs, requiredSyncsMs, failures, ...(concurrent && { concurrent }), ...(concurrentWithFold && { concurrentWithFold }), filledBytes };
+  return {
+    openMs,
+    listed,
+    createMs,
+    updateMs,
+    workflowMs,
+    requiredSyncsMs,
+    failures,
+    ...(concurrent && { concurrent }),
+    ...(concurrentWithFold && { concurrentWithFold }),
+    ...(processes && { processes }),
+    filledBytes,
+  };
 }
 
 /** Counts one more of `message`, with workflow ids left out so alike failures add up. */

@@ -46,6 +46,15 @@ export class AgentcfgContender implements Contender {
     return new Set((await this.opened().getAllAgents()).map((agent) => agent.id));
   }
 
+  sharedLocation(): string {
+    return this.dir;
+  }
+
+  async attach(location: string): Promise<void> {
+    this.dir = location;
+    this.config = await createConfigurationService({ dataDir: location });
+  }
+
   /**
    * The personalities' change log is due to be folded at 64 changes (the write that finds it so starts a
    * compaction in the background and goes on appending): both cases start from a compacted folder (an empty

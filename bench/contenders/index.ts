@@ -1,6 +1,8 @@
 import type { Contender, ContenderName } from '../contender';
 import { AgentcfgContender } from './agentcfg';
+import { AgentcfgPostgresContender } from './agentcfg-postgres';
 import { LowdbContender } from './lowdb';
+import { PgContender } from './pg';
 import { RawFileContender } from './raw';
 import { SqliteContender } from './sqlite';
 
@@ -15,5 +17,9 @@ export function createContender(name: ContenderName): Contender {
       return new SqliteContender();
     case 'raw':
       return new RawFileContender();
+    case 'agentcfg-postgres':
+      return new AgentcfgPostgresContender();
+    case 'pg':
+      return new PgContender();
   }
 }
