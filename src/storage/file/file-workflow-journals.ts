@@ -1,11 +1,10 @@
 import type { JournalEntry, JournalEvent, ParsedJournal } from '../../domain/workflow/journal-entry';
 import type { IFileSystem } from '../file-system';
+import { claimedJournal, type JournalCommit } from '../claimed-journal';
 import type { ClaimedJournal, IWorkflowJournals } from '../record-store';
 import { JournalStore } from './journal-store';
 import type { WorkflowJournal } from './workflow-journal';
 
-/** How a claimed journal's events are appended: through a commit of the store that claimed it. */
-export type JournalCommit = (workflowId: string, events: readonly { event: JournalEvent; data: Record<string, unknown> }[]) => Promise<JournalEntry[]>;
 
 /**
  * Workflow journals as files under `workflows/`: one JSON-lines file per workflow, claimed by the lock a live
@@ -77,25 +76,13 @@ export class FileWorkflowJournals implements IWorkflowJournals {
 
   private claimed(workflowId: string, journal: WorkflowJournal, earlier: readonly JournalEntry[], release: () => Promise<void>): ClaimedJournal {
     this.open.set(workflowId, journal);
-    const commit = this.commit;
-    const open = this.open;
-    return {
-      workflowId,
-      async append(event, data) {
-        const [entry] = await commit(workflowId, [{ event, data }]);
-        return entry as JournalEntry;
-      },
-      get entries() {
-        return [...earlier, ...journal.writtenEntries];
-      },
-      async close() {
-        open.delete(workflowId);
-        try {
-          await journal.close();
-        } finally {
-          await release();
-        }
-      },
-    };
+    return claimedJournal(workflowId, this.commit, () => [...earlier, ...journal.writtenEntries], async () => {
+      this.open.delete(workflowId);
+      try {
+        await journal.close();
+      } finally {
+        await release();
+      }
+    });
   }
 }

@@ -3,13 +3,12 @@ import { UnavailableError } from '../../domain/errors/errors';
 import { idSchema } from '../../domain/ids';
 import { parseInput } from '../../domain/validation/parse-input';
 import { entryChecksum, type JournalEntry, type JournalEvent, type ParsedJournal } from '../../domain/workflow/journal-entry';
+import { claimedJournal, type JournalCommit } from '../claimed-journal';
 import type { ClaimedJournal, IWorkflowJournals } from '../record-store';
 import { guardDb } from './pg-errors';
 
 type Events = readonly { event: JournalEvent; data: Record<string, unknown> }[];
 
-/** How a claimed journal's events are appended: through a commit of the store that claimed it. */
-export type JournalCommit = (workflowId: string, events: Events) => Promise<JournalEntry[]>;
 
 /** The class of the advisory locks that claim workflows (the second key is the workflow id's hash). */
 const CLAIM_LOCK_CLASS = 7_420_003;
@@ -141,17 +140,7 @@ export class PostgresWorkflowJournals implements IWorkflowJournals {
   }
 
   private claimed(workflowId: string, claim: Claim): ClaimedJournal {
-    const commit = this.commit;
-    return {
-      workflowId,
-      async append(event, data) {
-        const [entry] = await commit(workflowId, [{ event, data }]);
-        return entry as JournalEntry;
-      },
-      get entries() {
-        return [...claim.entries];
-      },
-      close: () => this.release(workflowId),
-    };
+    return claimedJournal(workflowId, this.commit, () => claim.entries, () => this.release(workflowId));
   }
+
 }
