@@ -34,3 +34,15 @@ export function text(max: number): z.ZodString {
 export function requiredText(max: number): z.ZodString {
   return text(max).regex(/\S/, 'must not be blank');
 }
+
+/** How large a record's extensions may be, as JSON text: room for what other tools keep, not for a payload. */
+export const MAX_EXTENSIONS_BYTES = 16 * 1024;
+
+/**
+ * What other tools keep about a record that agentcfg has no field for (a card's `extensions`, a source's unknown
+ * keys): kept as given, under names the tool chooses, so an export can give it back. Its strings are checked like
+ * every other string of a record (see parseInput).
+ */
+export const extensionsSchema = z
+  .record(z.string().min(1).max(200), z.json())
+  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_EXTENSIONS_BYTES, `must be at most ${MAX_EXTENSIONS_BYTES} bytes as JSON`);

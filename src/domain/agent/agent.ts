@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import type { MergePatch } from '../merge-patch';
-import { recordMetaShape, requiredText, text } from '../record';
+import { extensionsSchema, recordMetaShape, requiredText, text } from '../record';
 import { resolutionSchema } from '../prompt/resolution';
 
 /** Model providers an agent can run on. */
@@ -39,6 +39,7 @@ const bodyShape = {
   connectionId: idSchema.optional(),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour like #1A2B3C'),
   modelConfig: modelConfigSchema,
+  extensions: extensionsSchema.optional(),
 };
 
 /** What a caller sends to create an agent (id optional). */

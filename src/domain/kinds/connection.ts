@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import type { MergePatch } from '../merge-patch';
-import { recordMetaShape, requiredText, text } from '../record';
+import { extensionsSchema, recordMetaShape, requiredText, text } from '../record';
 import type { KindDefinition } from './kind';
 
 /** Where a connection's models are served: the providers agents know, and any endpoint speaking OpenAI's API. */
@@ -35,6 +35,7 @@ const bodyShape = {
   baseUrl: baseUrlSchema.optional(),
   defaultModelId: requiredText(CONNECTION_LIMITS.modelId).optional(),
   apiKeyRef: apiKeyRefSchema.optional(),
+  extensions: extensionsSchema.optional(),
 };
 
 /** A connection of a provider that has no default endpoint must name its baseUrl. */

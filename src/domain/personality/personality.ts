@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import type { MergePatch } from '../merge-patch';
-import { recordMetaShape, requiredText, text } from '../record';
+import { extensionsSchema, recordMetaShape, requiredText, text } from '../record';
 
 /** The Big Five personality traits, each 0–100. */
 export const BIG_FIVE_TRAITS = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism'] as const;
@@ -58,6 +58,7 @@ const bodyShape = {
   description: text(PERSONALITY_LIMITS.description).optional(),
   ...traitShape,
   customInstructions: text(PERSONALITY_LIMITS.customInstructions).optional(),
+  extensions: extensionsSchema.optional(),
 };
 
 /** What a caller sends to create a personality (id optional). */

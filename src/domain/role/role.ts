@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import type { MergePatch } from '../merge-patch';
-import { recordMetaShape, requiredText, text } from '../record';
+import { extensionsSchema, recordMetaShape, requiredText, text } from '../record';
 
 /** Caps on free text: generous, but bounded. */
 export const ROLE_LIMITS = { name: 100, description: 2000, systemPrompt: 32 * 1024, focusArea: 200, focusAreas: 50 } as const;
@@ -11,6 +11,7 @@ const bodyShape = {
   description: text(ROLE_LIMITS.description),
   systemPrompt: requiredText(ROLE_LIMITS.systemPrompt),
   focusAreas: z.array(requiredText(ROLE_LIMITS.focusArea)).max(ROLE_LIMITS.focusAreas),
+  extensions: extensionsSchema.optional(),
 };
 
 /** What a caller sends to create a role (id optional; description and focusAreas default to empty). */
