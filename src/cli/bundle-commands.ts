@@ -1,26 +1,49 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { nodeFileSystem } from '../storage/file-system';
 import { writeFileDurably } from '../storage/durable-write';
 import type { CliIO } from './cli-io';
 import { action, type CommandResult } from './command-context';
+import { IMPORT_FORMATS, type ImportFormat } from '../interchange/detect';
+import { readImportSource, type ImportSource } from './import-source';
 import { readJsonInput } from './read-json-input';
 import { formatRun } from './workflow-format';
 
-/** `import <file>`: every record of a bundle, all or nothing. */
+/** `import <path>`: every record of a bundle or of another tool's files, all or nothing, with the mapping report. */
 export function importCommand(io: CliIO, result: CommandResult): Command {
   return new Command('import')
-    .argument('<file>', 'bundle JSON file; - reads stdin')
-    .description('create every personality, role and agent of a bundle, all or nothing')
+    .argument('<path>', "a bundle, another tool's file or a Fishbowl settings folder; - reads stdin")
+    .description('create every record of a bundle or of a Fishbowl settings folder or file, all or nothing')
+    .addOption(new Option('--from <format>', 'the format of <path> (default: detected from its content)').choices([...IMPORT_FORMATS]))
+    .option('--dry-run', 'print what each record would become (the mapping report) and change nothing')
     .action(
-      action(io, result, async (ctx, file: string) => {
-        const bundle = await readJsonInput(file, io);
-        const { result: counts, workflow } = await (await ctx.configuration()).importBundle(bundle);
+      action(io, result, async (ctx, path: string, options: { from?: ImportFormat; dryRun?: boolean }) => {
+        const source = await readImportSource(path, options.from, io);
+        if (options.dryRun) {
+          return ctx.output.success({ format: source.format, dryRun: true, ...(source.report ? { report: source.report } : { bundle: source.bundle }) }, () => describeDryRun(source));
+        }
+        const { result: counts, workflow } = await (await ctx.configuration()).importBundle(source.bundle);
         return ctx.output.success(
-          { ...counts, workflowId: workflow.id },
-          () => `Imported ${counts.personalities} personalities, ${counts.roles} roles and ${counts.agents} agents (workflow ${workflow.id}, ${workflow.durationMs} ms).`,
+          { format: source.format, ...counts, workflowId: workflow.id, ...(source.report ? { report: source.report } : {}) },
+          () =>
+            `Imported ${counts.personalities} personalities, ${counts.roles} roles, ${counts.connections} connections and ${counts.agents} agents from ${source.format === 'bundle' ? 'the bundle' : `the ${source.format} source`} (workflow ${workflow.id}, ${workflow.durationMs} ms).`,
         );
       }),
     );
+}
+
+/** The dry run for people: one line per record, with what was kept aside, dropped or defaulted. */
+function describeDryRun(source: ImportSource): string {
+  if (!source.report) return `${source.format}: a valid bundle; nothing was changed.`;
+  const lines = source.report.records.map((r) => {
+    const notes = [
+      r.sourceId ? `from '${r.sourceId}'` : '',
+      r.kept.length > 0 ? `kept in extensions: ${r.kept.join(', ')}` : '',
+      ...r.dropped.map((d) => `dropped ${d.field}: ${d.why}`),
+      ...r.defaulted.map((d) => `${d.field} set to ${JSON.stringify(d.value)}: ${d.why}`),
+    ].filter(Boolean);
+    return `  ${r.kind} ${r.id}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
+  });
+  return [`${source.format} ${source.report.source}: ${source.report.records.length} records would be created; nothing was changed.`, ...lines].join('\n');
 }
 
 /** `export [--file <path>]`: the user's records as a bundle that `import` accepts. */

@@ -11,8 +11,18 @@ const TOO_LARGE = `is larger than ${MAX_INPUT_BYTES} bytes`;
 
 /** Reads a JSON body from a file, or from stdin when the path is `-`. Bad input is a VALIDATION_ERROR naming `--file`. */
 export async function readJsonInput(path: string, io: CliIO): Promise<unknown> {
+  return parseJsonInput(await readTextInput(path, io));
+}
+
+/** Reads a body's text from a file, or from stdin when the path is `-` (capped at MAX_INPUT_BYTES). */
+export async function readTextInput(path: string, io: CliIO): Promise<string> {
   const text = path === '-' ? await io.readStdin() : await readFileText(path);
   if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw invalid(TOO_LARGE);
+  return text;
+}
+
+/** Parses a body's text as JSON: a VALIDATION_ERROR naming `--file` when it is not. */
+export function parseJsonInput(text: string): unknown {
   let body: unknown;
   try {
     body = JSON.parse(text);
