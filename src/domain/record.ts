@@ -46,3 +46,15 @@ export const MAX_EXTENSIONS_BYTES = 16 * 1024;
 export const extensionsSchema = z
   .record(z.string().min(1).max(200), z.json())
   .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_EXTENSIONS_BYTES, `must be at most ${MAX_EXTENSIONS_BYTES} bytes as JSON`);
+
+/** A model endpoint: an http(s) URL with no user name or password in it (a credential must not ride in a URL). */
+export function endpointUrl(max: number): z.ZodType<string> {
+  return text(max).refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL without a user name or password');
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import type { MergePatch } from '../merge-patch';
-import { extensionsSchema, recordMetaShape, requiredText, text } from '../record';
+import { endpointUrl, extensionsSchema, recordMetaShape, requiredText, text } from '../record';
 import type { KindDefinition } from './kind';
 
 /** Where a connection's models are served: the providers agents know, and any endpoint speaking OpenAI's API. */
@@ -13,14 +13,7 @@ const NEEDS_BASE_URL: ReadonlySet<string> = new Set(['ollama', 'openai-compatibl
 /** Caps on free text. */
 export const CONNECTION_LIMITS = { name: 100, description: 2000, baseUrl: 2000, modelId: 200 } as const;
 
-const baseUrlSchema = text(CONNECTION_LIMITS.baseUrl).refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-}, 'must be an http or https URL without a user name or password');
+const baseUrlSchema = endpointUrl(CONNECTION_LIMITS.baseUrl);
 
 /**
  * Where the API key lives, never the key: `env:NAME` (an environment variable) or `keychain:NAME` (the OS

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointUrl } from '../../domain/record';
 
 /** Caps on each field: generous (a system prompt or a memory block can be long), but bounded. */
 export const LETTA_LIMITS = { id: 500, name: 200, label: 200, text: 200_000, description: 20_000, model: 300, list: 10_000 } as const;
@@ -16,14 +17,7 @@ function list<T extends z.ZodType>(item: T): z.ZodArray<T> {
 const lettaId = requiredText(LETTA_LIMITS.id);
 
 /** An endpoint is an http(s) URL with no user name or password in it; the URL is never put in a message. */
-const endpoint = text(2000).refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-}, 'must be an http or https URL without a user name or password');
+const endpoint = endpointUrl(2000);
 
 /** A memory block: inline (core_memory, memory_blocks) it may have no id. */
 export const blockSchema = z.looseObject({

@@ -8,21 +8,12 @@ import { ErrorCode } from '../../../src/domain/errors/error-code';
 import { MAX_YAML_ALIASES, readCrewAiAgents } from '../../../src/interchange/crewai';
 import { MAX_IMPORT_BYTES } from '../../../src/interchange/limits';
 import { FIXTURES_DIR } from '../../support/fixtures';
+import { validationRefusal } from '../../support/refusal';
 
 const FIXTURE = join(FIXTURES_DIR, 'interchange', 'crewai', 'agents.yaml');
 const SECRET = 'sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6';
 
-/** The ValidationError `read` throws (failing the test if it throws nothing, or anything else). */
-function refusal(read: () => unknown): AgentcfgError {
-  try {
-    read();
-  } catch (error) {
-    expect(isAgentcfgError(error), String(error)).to.equal(true);
-    expect((error as AgentcfgError).code).to.equal(ErrorCode.VALIDATION_ERROR);
-    return error as AgentcfgError;
-  }
-  expect.fail('expected a ValidationError');
-}
+const refusal = validationRefusal;
 
 function refusalOf(text: string): AgentcfgError {
   return refusal(() => readCrewAiAgents(text, 'agents.yaml'));

@@ -16,6 +16,7 @@ import {
 import { MAX_IMPORT_BYTES } from '../../../src/interchange/limits';
 import { FIXTURES_DIR } from '../../support/fixtures';
 import { makeTempDir } from '../../support/test-container';
+import { validationRefusal } from '../../support/refusal';
 
 const FOLDER = join(FIXTURES_DIR, 'interchange', 'fishbowl', 'folder');
 const LEGACY = join(FIXTURES_DIR, 'interchange', 'fishbowl', 'legacy-personalities.json');
@@ -29,17 +30,7 @@ function fixture(file: (typeof FILES)[number]): Record<string, unknown> & unknow
   return JSON.parse(fixtureText(file)) as Record<string, unknown> & unknown[];
 }
 
-/** The ValidationError `read` throws (failing the test if it throws nothing, or anything else). */
-function refusal(read: () => unknown): AgentcfgError {
-  try {
-    read();
-  } catch (error) {
-    expect(isAgentcfgError(error), String(error)).to.equal(true);
-    expect((error as AgentcfgError).code).to.equal(ErrorCode.VALIDATION_ERROR);
-    return error as AgentcfgError;
-  }
-  expect.fail('expected a ValidationError');
-}
+const refusal = validationRefusal;
 
 /** Asserts a detail names `path`, and that nothing in the error repeats `secret`. */
 function expectNamed(error: AgentcfgError, path: string, secret?: string): void {

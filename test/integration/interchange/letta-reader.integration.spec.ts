@@ -7,6 +7,7 @@ import { ErrorCode } from '../../../src/domain/errors/error-code';
 import { readLettaFile } from '../../../src/interchange/letta';
 import { MAX_IMPORT_BYTES } from '../../../src/interchange/limits';
 import { FIXTURES_DIR } from '../../support/fixtures';
+import { validationRefusal } from '../../support/refusal';
 
 const DIR = join(FIXTURES_DIR, 'interchange', 'letta');
 const SECRET = 'sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6';
@@ -18,17 +19,7 @@ function agentFile(): { agents: Record<string, unknown>[]; blocks: Record<string
   return JSON.parse(text('agent-file.af')) as ReturnType<typeof agentFile>;
 }
 
-/** The ValidationError `read` throws (failing the test if it throws nothing, or anything else). */
-function refusal(read: () => unknown): AgentcfgError {
-  try {
-    read();
-  } catch (error) {
-    expect(isAgentcfgError(error), String(error)).to.equal(true);
-    expect((error as AgentcfgError).code).to.equal(ErrorCode.VALIDATION_ERROR);
-    return error as AgentcfgError;
-  }
-  expect.fail('expected a ValidationError');
-}
+const refusal = validationRefusal;
 
 function refusalOf(value: unknown): AgentcfgError {
   return refusal(() => readLettaFile(typeof value === 'string' ? value : JSON.stringify(value), 'agent.af'));
