@@ -6,6 +6,8 @@ import { action, type CommandResult } from './command-context';
 import { IMPORT_FORMATS, type ImportFormat } from '../interchange/detect';
 import { readImportSource, type ImportSource } from './import-source';
 import { readJsonInput } from './read-json-input';
+import { bundleSchema } from '../domain/bundle';
+import { parseInput } from '../domain/validation/parse-input';
 import { formatRun } from './workflow-format';
 
 /** `import <path>`: every record of a bundle or of another tool's files, all or nothing, with the mapping report. */
@@ -19,13 +21,15 @@ export function importCommand(io: CliIO, result: CommandResult): Command {
       action(io, result, async (ctx, path: string, options: { from?: ImportFormat; dryRun?: boolean }) => {
         const source = await readImportSource(path, options.from, io);
         if (options.dryRun) {
+          // A bundle is checked as the import would check it, so a dry run refuses what the import would.
+          if (source.format === 'bundle') parseInput(bundleSchema, source.bundle, 'bundle', { operation: 'import' });
           return ctx.output.success({ format: source.format, dryRun: true, ...(source.report ? { report: source.report } : { bundle: source.bundle }) }, () => describeDryRun(source));
         }
         const { result: counts, workflow } = await (await ctx.configuration()).importBundle(source.bundle);
+        const from = source.format === 'bundle' ? '' : ` and ${counts.connections} connections from ${source.format}`;
         return ctx.output.success(
           { format: source.format, ...counts, workflowId: workflow.id, ...(source.report ? { report: source.report } : {}) },
-          () =>
-            `Imported ${counts.personalities} personalities, ${counts.roles} roles, ${counts.connections} connections and ${counts.agents} agents from ${source.format === 'bundle' ? 'the bundle' : `the ${source.format} source`} (workflow ${workflow.id}, ${workflow.durationMs} ms).`,
+          () => `Imported ${counts.personalities} personalities, ${counts.roles} roles and ${counts.agents} agents${from} (workflow ${workflow.id}, ${workflow.durationMs} ms).`,
         );
       }),
     );

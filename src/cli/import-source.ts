@@ -52,13 +52,26 @@ export async function readImportSource(path: string, from: ImportFormat | undefi
   // Bytes, not text: a PNG read as UTF-8 would no longer be one.
   const bytes = path === '-' ? Buffer.from(await readTextInput(path, io)) : await readFileBytes(path);
   const text = bytes.toString('utf8');
-  const format = from ?? (await detectFormat({ name: path === '-' ? 'stdin' : basename(path), bytes }));
+  const format = from ?? (await detectOrBundle({ name: path === '-' ? 'stdin' : basename(path), bytes }, text));
   if (format === 'bundle') return { format, bundle: parseJsonInput(text) };
   if (format === 'fishbowl') {
     const read = readFishbowlFile(path === '-' ? 'stdin' : basename(path), text);
     return fromFishbowl({ personalities: [], roles: [], agents: [], llmConfigs: [], files: [], ...read }, path);
   }
   throw notImportable(format, path);
+}
+
+/**
+ * The format the content shows. A JSON object that shows none is taken for a bundle, as import always took it:
+ * validating it as one names each field that is wrong, where "no format" would name none.
+ */
+async function detectOrBundle(input: { name: string; bytes: Buffer }, text: string): Promise<ImportFormat> {
+  try {
+    return await detectFormat(input);
+  } catch (error) {
+    if (error instanceof ValidationError && text.trimStart().startsWith('{')) return 'bundle';
+    throw error;
+  }
 }
 
 function fromFishbowl(settings: FishbowlSettings, source: string): ImportSource {
