@@ -1,12 +1,13 @@
 import { createConfigurationService, createContainer, IConfigurationService, IRecordStore, type Personality } from '../../dist/index';
-import type { Contender, TraitPatch } from '../contender';
-import type { AgentRequest } from '../records';
+import type { Contender } from '../contender';
+import { ServiceContender } from './service-contender';
 import { postgresUrls, withClient } from './postgres-env';
 
 /** agentcfg through its public API on PostgreSQL (`store: { url }`): every change a transaction, audited and journaled. */
-export class AgentcfgPostgresContender implements Contender {
-  private url = '';
-  private config: IConfigurationService | undefined;
+export class AgentcfgPostgresContender extends ServiceContender implements Contender {
+  protected open(location: string): Promise<IConfigurationService> {
+    return createConfigurationService({ store: { url: location } });
+  }
 
   /**
    * Brings the schema up to date as the database owner would (`agentcfg db migrate`), empties every table the
@@ -14,7 +15,7 @@ export class AgentcfgPostgresContender implements Contender {
    */
   async fill(_dir: string, personalities: readonly Personality[]): Promise<void> {
     const { url, ownerUrl } = postgresUrls();
-    this.url = url;
+    this.location = url;
     const owner = createContainer({ store: { url: ownerUrl } }).get<IRecordStore>(IRecordStore);
     try {
       await owner.initialize();
@@ -38,44 +39,9 @@ export class AgentcfgPostgresContender implements Contender {
     }
   }
 
-  async openAndList(): Promise<number> {
-    this.config = await createConfigurationService({ store: { url: this.url } });
-    return (await this.config.getAllPersonalities()).length;
-  }
-
-  async createPersonality(input: AgentRequest['personality']): Promise<void> {
-    await this.opened().createPersonality(input);
-  }
-
-  async updatePersonality(id: string, patch: TraitPatch): Promise<void> {
-    await this.opened().updatePersonality(id, patch);
-  }
-
-  async createAgentWithDependencies(request: AgentRequest): Promise<void> {
-    await this.opened().createAgentWithDependencies(request);
-  }
-
-  async agentIds(): Promise<Set<string>> {
-    return new Set((await this.opened().getAllAgents()).map((agent) => agent.id));
-  }
-
-  sharedLocation(): string {
-    return this.url;
-  }
-
-  async attach(location: string): Promise<void> {
-    this.url = location;
-    this.config = await createConfigurationService({ store: { url: location } });
-  }
-
   /** Ends the pool's connections (the service's last call). */
   async close(): Promise<void> {
     await this.config?.close();
     this.config = undefined;
-  }
-
-  private opened(): IConfigurationService {
-    if (!this.config) throw new Error('openAndList() opens the database first');
-    return this.config;
   }
 }

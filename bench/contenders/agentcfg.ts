@@ -1,16 +1,17 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { createConfigurationService, createContainer, IConfigurationService, IFileService, type Personality } from '../../dist/index';
-import type { Contender, TraitPatch } from '../contender';
-import type { AgentRequest } from '../records';
+import type { Contender } from '../contender';
+import { ServiceContender } from './service-contender';
 
 /** agentcfg through its public API: every change durable, locked, journaled and audited. */
-export class AgentcfgContender implements Contender {
-  private dir = '';
-  private config: IConfigurationService | undefined;
+export class AgentcfgContender extends ServiceContender implements Contender {
+  protected open(location: string): Promise<IConfigurationService> {
+    return createConfigurationService({ dataDir: location });
+  }
 
   async fill(dir: string, personalities: readonly Personality[]): Promise<void> {
-    this.dir = dir;
+    this.location = dir;
     // One write of the whole collection through the library's own storage code, instead of N workflows.
     const container = createContainer({ dataDir: dir });
     const config = container.get<IConfigurationService>(IConfigurationService);
@@ -25,36 +26,6 @@ export class AgentcfgContender implements Contender {
     );
   }
 
-  async openAndList(): Promise<number> {
-    this.config = await createConfigurationService({ dataDir: this.dir });
-    return (await this.config.getAllPersonalities()).length;
-  }
-
-  async createPersonality(input: AgentRequest['personality']): Promise<void> {
-    await this.opened().createPersonality(input);
-  }
-
-  async updatePersonality(id: string, patch: TraitPatch): Promise<void> {
-    await this.opened().updatePersonality(id, patch);
-  }
-
-  async createAgentWithDependencies(request: AgentRequest): Promise<void> {
-    await this.opened().createAgentWithDependencies(request);
-  }
-
-  async agentIds(): Promise<Set<string>> {
-    return new Set((await this.opened().getAllAgents()).map((agent) => agent.id));
-  }
-
-  sharedLocation(): string {
-    return this.dir;
-  }
-
-  async attach(location: string): Promise<void> {
-    this.dir = location;
-    this.config = await createConfigurationService({ dataDir: location });
-  }
-
   /**
    * The personalities' change log is due to be folded at 64 changes (the write that finds it so starts a
    * compaction in the background and goes on appending): both cases start from a compacted folder (an empty
@@ -63,7 +34,7 @@ export class AgentcfgContender implements Contender {
    */
   async prepareFold(due: boolean): Promise<boolean> {
     const folds = 64;
-    const file = join(this.dir, 'config', 'personalities.json');
+    const file = join(this.location, 'config', 'personalities.json');
     if ((await fsp.stat(file)).size < 256 * 1024) return false;
     await this.opened().compact();
     const updates = due ? folds : 0;
@@ -74,7 +45,7 @@ export class AgentcfgContender implements Contender {
   }
 
   private async changeLogLines(): Promise<number> {
-    const text = await fsp.readFile(join(this.dir, 'config', 'personalities.changes.jsonl'), 'utf8').catch(() => '');
+    const text = await fsp.readFile(join(this.location, 'config', 'personalities.changes.jsonl'), 'utf8').catch(() => '');
     return text.split('\n').filter((line) => line !== '').length;
   }
 
@@ -82,10 +53,5 @@ export class AgentcfgContender implements Contender {
   async close(): Promise<void> {
     await this.config?.compact();
     this.config = undefined;
-  }
-
-  private opened(): IConfigurationService {
-    if (!this.config) throw new Error('openAndList() opens the data folder first');
-    return this.config;
   }
 }

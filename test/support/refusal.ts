@@ -13,3 +13,11 @@ export function validationRefusal(read: () => unknown): AgentcfgError {
   }
   expect.fail('expected a ValidationError');
 }
+
+/** The error a call rejects with (failing the test when it resolves). */
+export async function refusal(promise: Promise<unknown>): Promise<AgentcfgError> {
+  return promise.then(
+    () => expect.fail('expected a refusal'),
+    (error: AgentcfgError) => error,
+  );
+}

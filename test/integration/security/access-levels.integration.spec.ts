@@ -1,16 +1,9 @@
 import { expect } from 'chai';
-import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import { validRecords } from '../../support/records';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { auditEntriesOf } from '../../support/store-state';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
-
-async function refusal(promise: Promise<unknown>): Promise<AgentcfgError> {
-  return promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: AgentcfgError) => error,
-  );
-}
+import { refusal } from '../../support/refusal';
 
 describe('Feature: a principal acts at an access level (viewer, editor, admin), under its own name', function () {
   let env: TestContainer;

@@ -1,22 +1,15 @@
 import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { Connection } from '../../../src/domain/kinds/connection';
 import { hashConfigFiles } from '../../support/disk';
 import { readAuditEntries } from '../../support/audit-log';
 import { validRecords } from '../../support/records';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { createTestContainer, makeTempDir, type TestContainer } from '../../support/test-container';
+import { refusal } from '../../support/refusal';
 
 const cloud = { id: 'cloud', name: 'Cloud', provider: 'anthropic', apiKeyRef: 'env:ANTHROPIC_API_KEY', defaultModelId: 'claude-sonnet-4-0' } as const;
-
-async function refusal(promise: Promise<unknown>): Promise<AgentcfgError> {
-  return promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: AgentcfgError) => error,
-  );
-}
 
 /** The agent fixture on anthropic, with a personality and a role of its own. */
 async function agentParts(env: TestContainer): Promise<{ personalityId: string; roleId: string }> {

@@ -1,15 +1,8 @@
 import { expect } from 'chai';
-import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import { hashConfigFiles } from '../../support/disk';
 import { validRecords } from '../../support/records';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
-
-async function refusal(promise: Promise<unknown>): Promise<AgentcfgError> {
-  return promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: AgentcfgError) => error,
-  );
-}
+import { refusal } from '../../support/refusal';
 
 describe('Feature: records keep what other tools know about them, in `extensions`', function () {
   let env: TestContainer;

@@ -1,20 +1,13 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { createConfigurationService } from '../../../src/create-configuration-service';
-import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { IConfigurationService } from '../../../src/services/configuration/configuration-service';
 import { sharedCluster, stopSharedCluster } from '../../support/postgres/throwaway-cluster';
 import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { makeTempDir } from '../../support/test-container';
-
-async function refusal(promise: Promise<unknown>): Promise<AgentcfgError> {
-  return promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: AgentcfgError) => error,
-  );
-}
+import { refusal } from '../../support/refusal';
 
 /** Runs SQL as `url`'s role, returning the error the server answered with (or null). */
 async function sqlError(url: string, sql: string, values: unknown[] = []): Promise<{ code?: string } | null> {
