@@ -19,9 +19,9 @@ export interface IAuditLog {
   readonly path: string;
   /**
    * Appends an entry durably, next in the one chain however many processes append, after any held transitions,
-   * made durable with it.
+   * made durable with it. An entry of a workflow its store runs as one transaction is stored with that transaction.
    */
-  append(event: AuditEvent): Promise<AuditEntry>;
+  append(event: AuditEvent): Promise<void>;
   /**
    * Holds a workflow or step transition, stamped with the time now, until the next `append` or `flush` writes it.
    * A transition changes nothing by itself, so it need not cost a durable write of its own: it is durable

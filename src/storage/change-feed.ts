@@ -25,6 +25,11 @@ export interface IChangeFeed {
   subscribe(kind: RecordKind, listener: ChangeListener): Disposable;
   /** Looks for changes now (the configuration service calls this after each change it makes). */
   check(): Promise<void>;
+  /**
+   * Resolves once every listener subscribed so far knows what the store held when it subscribed: a store awaits it
+   * before a change, so the change is reported to them however fast it lands.
+   */
+  settled(): Promise<void>;
 }
 
 /** Injection token for the change feed. */

@@ -3,7 +3,7 @@ import { hasErrorCode } from '../domain/errors/agentcfg-error';
 import { UnavailableError } from '../domain/errors/errors';
 import type { RecordKind } from '../domain/record';
 import type { RecordOf } from '../domain/records';
-import type { Commit, CommitOptions, CommitReceipt, IRecordStore, Planned, StoreHealth, StoreReader, StoredCollection } from './record-store';
+import { isLostTransaction, type Commit, type CommitOptions, type CommitReceipt, type IRecordStore, type Planned, type ReadOptions, type StoreHealth, type StoreReader, type StoredCollection } from './record-store';
 
 /** When the breaker opens, and how long it stays open before one call may try the store again. */
 export interface DegradableOptions {
@@ -13,6 +13,13 @@ export interface DegradableOptions {
   halfOpenAfterMs?: number;
 }
 
+/**
+ * The store did not answer. A workflow's lost transaction fails each call the workflow still makes: that is one
+ * event, already answered by running the workflow again, not an outage to count.
+ */
+function storeAway(error: unknown): boolean {
+  return hasErrorCode(error, 'UNAVAILABLE') && !isLostTransaction(error);
+}
 
 /**
  * A store that can go away (a database server restarting, a network cut) behind a circuit breaker: while it is
@@ -32,7 +39,7 @@ export class DegradableStore implements IRecordStore {
     options: DegradableOptions = {},
   ) {
     this.breaker = circuitBreaker(
-      handleWhen((error) => hasErrorCode(error, 'UNAVAILABLE')),
+      handleWhen(storeAway),
       { halfOpenAfter: options.halfOpenAfterMs ?? 2000, breaker: new ConsecutiveBreaker(options.failuresToOpen ?? 3) },
     );
   }
@@ -69,9 +76,9 @@ export class DegradableStore implements IRecordStore {
     );
   }
 
-  async get<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K> | null> {
+  async get<K extends RecordKind>(kind: K, id: string, options?: ReadOptions): Promise<RecordOf<K> | null> {
     return this.read(
-      () => this.inner.get(kind, id),
+      () => this.inner.get(kind, id, options),
       () => {
         const items = this.snapshots.get(kind) as readonly RecordOf<K>[] | undefined;
         return items && (items.find((r) => r.id === id) ?? null);
@@ -120,7 +127,7 @@ export class DegradableStore implements IRecordStore {
           context: { service: 'store', operation: 'call', circuit: 'open' },
         });
       }
-      if (hasErrorCode(error, 'UNAVAILABLE')) this.awaySince ??= new Date().toISOString();
+      if (storeAway(error)) this.awaySince ??= new Date().toISOString();
       throw error;
     }
   }
@@ -130,7 +137,7 @@ export class DegradableStore implements IRecordStore {
     try {
       return await this.call(live);
     } catch (error) {
-      const kept = hasErrorCode(error, 'UNAVAILABLE') ? snapshot() : undefined;
+      const kept = storeAway(error) ? snapshot() : undefined;
       if (kept === undefined) throw error;
       this.awaySince ??= new Date().toISOString();
       return kept;

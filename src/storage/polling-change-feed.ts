@@ -16,6 +16,8 @@ export class PollingChangeFeed implements IChangeFeed {
   private readonly seen = new Map<RecordKind, Seen>();
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  /** The look that takes a first listener's baseline, while it runs. */
+  private baselining: Promise<void> | undefined;
 
   constructor(
     /** A collection as it is now, with a revision that changes whenever it does. */
@@ -29,7 +31,7 @@ export class PollingChangeFeed implements IChangeFeed {
     const set = this.listeners.get(kind) ?? new Set<ChangeListener>();
     set.add(listener);
     this.listeners.set(kind, set);
-    void this.baseline();
+    this.baselining = this.baseline().catch(() => undefined);
     this.timer ??= setInterval(() => void this.check().catch(() => undefined), this.intervalMs);
     return {
       dispose: () => {
@@ -47,6 +49,10 @@ export class PollingChangeFeed implements IChangeFeed {
     // One look at a time, so an event is never reported twice.
     this.checking = (this.checking ?? Promise.resolve()).then(() => this.look());
     return this.checking;
+  }
+
+  settled(): Promise<void> {
+    return this.baselining ?? Promise.resolve();
   }
 
   private listening(): boolean {

@@ -4,6 +4,7 @@ import type { RecordKind } from '../domain/record';
 import type { RecordOf } from '../domain/records';
 import type { JournalEntry, JournalEvent, ParsedJournal } from '../domain/workflow/journal-entry';
 import type { SecurityContext } from '../security/security-context';
+import { hasErrorCode } from '../domain/errors/agentcfg-error';
 import type { IChangeFeed } from './change-feed';
 
 /** A record to store, and the version it must replace: null when no record with its id may exist yet. */
@@ -45,7 +46,11 @@ export interface Commit {
   journal?: JournalAppend;
 }
 
-/** What a commit stored: its audit entries and journal entries as written (hash-chained, numbered). */
+/**
+ * What a commit stored: its audit entries and journal entries as written (hash-chained, numbered). A commit made
+ * inside a workflow's transaction (see IWorkflowJournals.begin) lists no audit entries: they are chained when the
+ * transaction is stored.
+ */
 export interface CommitReceipt {
   audit: AuditEntry[];
   journal: JournalEntry[];
@@ -56,13 +61,23 @@ export interface CommitOptions {
   context?: SecurityContext;
   /** Aborted before the commit is stored: nothing is stored (UNAVAILABLE). */
   signal?: AbortSignal;
+  /**
+   * The workflow whose step makes the commit: when the store runs that workflow as one transaction, the commit
+   * joins it (and its reads see the workflow's earlier changes).
+   */
+  workflowId?: string;
+}
+
+/** How a read is made: as a workflow run in one transaction sees the records (its own changes included). */
+export interface ReadOptions {
+  workflowId?: string;
 }
 
 /** Reads of the records as committed; every record handed out is frozen. */
 export interface StoreReader {
   /** Every record of a kind, in the order they were first stored. */
   records<K extends RecordKind>(kind: K): Promise<readonly RecordOf<K>[]>;
-  get<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K> | null>;
+  get<K extends RecordKind>(kind: K, id: string, options?: ReadOptions): Promise<RecordOf<K> | null>;
   /** Previous versions of a record, oldest first (the last HISTORY_LIMIT). */
   history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]>;
 }
@@ -83,8 +98,30 @@ export interface ClaimedJournal {
   append(event: JournalEvent, data: Record<string, unknown>): Promise<JournalEntry>;
   /** The entries of the journal: those read when it was resumed, then those appended since. */
   readonly entries: readonly JournalEntry[];
-  /** Makes every entry durable and gives up the claim. */
+  /**
+   * Makes every entry durable and gives up the claim. For a workflow run in one transaction: stores the journal,
+   * its steps' record changes and their audit entries together; when that fails, nothing of the workflow is
+   * stored and the error says so (see isLostTransaction).
+   */
   close(): Promise<void>;
+}
+
+/** How a workflow's journal is begun. */
+export interface BeginOptions {
+  /**
+   * Every step of the workflow changes records through this store: a store that can runs the whole workflow as
+   * one transaction, so a client that dies part way leaves nothing of it. Others ignore this.
+   */
+  oneTransaction?: boolean;
+}
+
+/**
+ * A workflow's transaction was lost before it was stored (the connection died, the database chose it as a deadlock
+ * victim, a deferred check refused it): nothing of the workflow is stored, and no retry of a single step can get
+ * past it, only a new run of the whole workflow.
+ */
+export function isLostTransaction(error: unknown): boolean {
+  return hasErrorCode(error, 'UNAVAILABLE') && error.context.transactionLost === true;
 }
 
 /** The journals of workflows: what `workflow list/show` reads and what recovery replays. */
@@ -93,7 +130,7 @@ export interface IWorkflowJournals {
    * Starts the journal of a new workflow, claimed by this process; STORAGE_UNAVAILABLE, before anything is
    * written, where the store cannot be written.
    */
-  begin(workflowId: string): Promise<ClaimedJournal>;
+  begin(workflowId: string, options?: BeginOptions): Promise<ClaimedJournal>;
   /**
    * Claims an existing journal to continue it (recovery); null when there is none. UNAVAILABLE when a live process
    * holds it. A torn last entry, left by a crash, is cut off first.

@@ -121,14 +121,14 @@ export class StepExecutor {
     const output = await this.policies.execute(
       step.service,
       async (signal) => {
-        const applied = mayHaveWritten ? await this.alreadyApplied(intent) : null;
+        const applied = mayHaveWritten ? await this.alreadyApplied(workflowId, intent) : null;
         if (applied) return applied;
         try {
           return await this.act(intent, { signal, context, workflowStep: { workflowId, stepId: step.id } });
         } catch (error) {
           // The abandoned attempt may have finished its write while this one waited for the lock.
           const raced = hasErrorCode(error, 'CONFLICT') || hasErrorCode(error, 'NOT_FOUND');
-          const late = mayHaveWritten && raced ? await this.alreadyApplied(intent) : null;
+          const late = mayHaveWritten && raced ? await this.alreadyApplied(workflowId, intent) : null;
           if (late) return late;
           throw error;
         }
@@ -142,7 +142,7 @@ export class StepExecutor {
   private async plan(workflowId: string, step: RecordStep, input: unknown): Promise<StepIntent> {
     const service = this.services[step.service];
     const plannedAt = new Date().toISOString();
-    const read = (id: string) => this.policies.execute(step.service, () => service.get(id));
+    const read = (id: string) => this.policies.execute(step.service, () => service.get(id, { workflowId }));
     const base = { stepId: step.id, service: step.service, action: step.action };
     if (step.action === 'create') {
       const body = input as { id?: string };
@@ -183,8 +183,8 @@ export class StepExecutor {
   }
 
   /** After a timeout, the abandoned attempt may have written after all: then its result stands. */
-  private async alreadyApplied(intent: StepIntent): Promise<AnyRecord | null> {
-    const current = await this.services[intent.service as StepService].get(intent.targetId);
+  private async alreadyApplied(workflowId: string, intent: StepIntent): Promise<AnyRecord | null> {
+    const current = await this.services[intent.service as StepService].get(intent.targetId, { workflowId });
     if (intent.after === null) return current === null ? (intent.before as AnyRecord) : null;
     return current?.version === intent.after.version && current.updatedAt === intent.after.updatedAt ? current : null;
   }

@@ -8,7 +8,7 @@ import { parseInput } from '../domain/validation/parse-input';
 import { isCustomStep, WorkflowStatus, type WorkflowDefinition, type WorkflowStep } from '../domain/workflow/workflow-definition';
 import { ILogger } from '../logging/logger';
 import { IServicePolicies } from '../resilience/service-policies';
-import { IRecordStore, type ClaimedJournal, type IWorkflowJournals } from '../storage/record-store';
+import { IRecordStore, isLostTransaction, type ClaimedJournal, type IWorkflowJournals } from '../storage/record-store';
 import { IRecordServices } from '../services/shared/record-services';
 import { Compensator } from './compensator';
 import { preflight } from './preflight';
@@ -31,6 +31,9 @@ function jsonDefinition(definition: WorkflowDefinition): unknown {
 function ownerOf(run: WorkflowRun): { owner?: string } {
   return run.owner.actor === undefined ? {} : { owner: run.owner.actor };
 }
+
+/** How many times in all a workflow whose transaction is lost is run. */
+const WHOLE_RUNS = 4;
 
 const UNFINISHED: ReadonlySet<string> = new Set([WorkflowStatus.PENDING, WorkflowStatus.RUNNING, WorkflowStatus.COMPENSATING]);
 
@@ -75,16 +78,34 @@ export class WorkflowEngine implements IWorkflowService {
     // A definition refused by preflight is audited; a run's own failures are its steps' to audit.
     const { context, planned } = await guarded({ access: this.access, audit: this.audit }, securityContext, 'run-workflow', { action: 'workflow.run' }, async (checked) => ({ context: checked, planned: preflight(input) }));
     // The journal's own writes are not storage-guarded one by one: a fault of the environment gets its type here.
-    const execute = () => this.execute(planned, context).catch((error: unknown) => Promise.reject(typedIfEnvironmental(error)));
+    const execute = () => this.executeWhole(planned, context).catch((error: unknown) => Promise.reject(typedIfEnvironmental(error)));
     if (this.customCodeRunning > 0) return execute();
     return this.oneAtATime.runExclusive(execute);
   }
 
+  /**
+   * Runs a checked workflow. One whose steps all change records runs as one transaction where the store can (so a
+   * client that dies part way leaves nothing of it); when that transaction is lost before it is stored, nothing of
+   * the run was, and the whole workflow is run again, a few times at most.
+   */
+  private async executeWhole(planned: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
+    const oneTransaction = !planned.order.some(isCustomStep);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.execute(planned, context, oneTransaction);
+      } catch (error) {
+        if (!isLostTransaction(error) || attempt >= WHOLE_RUNS) throw error;
+        this.logger.warn({ err: error, attempt }, `workflow ${planned.definition.name}: its transaction was lost, nothing of it stored; running it again`);
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+
   /** Runs a checked workflow: journal, steps, and compensation when a step fails. */
-  private async execute({ definition, order }: ReturnType<typeof preflight>, context: SecurityContext): Promise<WorkflowRun> {
+  private async execute({ definition, order }: ReturnType<typeof preflight>, context: SecurityContext, oneTransaction: boolean): Promise<WorkflowRun> {
     const id = randomUUID();
     await this.store.ensureRoom?.(order.length);
-    const file = await this.journals.begin(id);
+    const file = await this.journals.begin(id, { oneTransaction });
     const journal = new AuditedJournal(file, this.audit, context, id);
     try {
       await journal.append('workflow.started', {

@@ -4,8 +4,8 @@ import type { AuditEntry } from '../../src/audit/audit-entry';
 import { RECORD_KINDS } from '../../src/domain/kinds/registry';
 import type { JournalEntry } from '../../src/domain/workflow/journal-entry';
 import { IRecordStore } from '../../src/storage/record-store';
-import { readAuditEntries } from './audit-log';
-import { hashConfigFiles } from './disk';
+import { readAuditEntries, readAuditLines } from './audit-log';
+import { hashConfigFiles, hashTree } from './disk';
 import { readJournal } from './journals';
 import type { TestContainer } from './test-container';
 
@@ -19,6 +19,12 @@ const store = (env: TestContainer): IRecordStore => env.container.get<IRecordSto
 export async function auditEntriesOf(env: TestContainer): Promise<AuditEntry[]> {
   if (env.store === 'file') return readAuditEntries(env.dataDir);
   return env.configuration.as({ actor: 'test-reader', access: 'admin' }).auditEntries();
+}
+
+/** The audit trail as stored, oldest first: the folder's audit log line by line, or each entry of the database's trail as JSON. */
+export async function auditLinesOf(env: TestContainer): Promise<string[]> {
+  if (env.store === 'file') return readAuditLines(env.dataDir);
+  return (await auditEntriesOf(env)).map((entry) => JSON.stringify(entry));
 }
 
 /** The entries of a workflow's journal (rejected when there is none, as reading a missing file is). */
@@ -35,6 +41,12 @@ export async function journalsOf(env: TestContainer): Promise<string[]> {
   return store(env).journals.list();
 }
 
+/** The ids of the workflows that have a journal: the folder's workflows/*.jsonl (none when it is absent), or the database's. */
+export async function workflowIdsOf(env: TestContainer): Promise<string[]> {
+  if (env.store === 'file') return (await journalsOf(env)).filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length));
+  return store(env).journals.list();
+}
+
 /**
  * What "nothing changed" is checked against: the sha256 of every file under the folder's config/ (records,
  * history, backups), or every stored record of every kind and its history, from the database.
@@ -47,4 +59,16 @@ export async function storedRecords(env: TestContainer): Promise<Record<string, 
     stored[kind] = await Promise.all(records.map(async (record) => ({ record, history: await store(env).history(kind, record.id) })));
   }
   return stored;
+}
+
+/**
+ * Everything a refused request must leave as it was: on the file store the sha256 of every file under config/ and
+ * workflows/ (links recorded, not followed), on PostgreSQL every stored record and its history (storedRecords) and
+ * every workflow's journal entries.
+ */
+export async function storeContents(env: TestContainer): Promise<Record<string, Record<string, unknown>>> {
+  if (env.store === 'file') return { config: await hashTree(join(env.dataDir, 'config')), workflows: await hashTree(join(env.dataDir, 'workflows')) };
+  const journals: Record<string, unknown> = {};
+  for (const id of (await store(env).journals.list()).sort()) journals[id] = await journalOf(env, id);
+  return { records: await storedRecords(env), journals };
 }

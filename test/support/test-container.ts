@@ -55,6 +55,14 @@ export function testStore(): TestStore {
   return chosen;
 }
 
+/**
+ * A describe about the data folder's files themselves (hand edits of a file, its bytes, file-system fakes, lock or
+ * marker files): defined only when the run is on the file store, so a PostgreSQL run neither runs nor lists it.
+ */
+export function describeFileStoreOnly(title: string, fn: (this: Mocha.Suite) => void): void {
+  if (testStore() === 'file') describe(title, fn);
+}
+
 /** The database each postgres test container's stand-in folder names, so that passing it back opens the same one. */
 const databases = new Map<string, string>();
 

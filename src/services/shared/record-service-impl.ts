@@ -7,7 +7,7 @@ import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { findForbiddenKeys } from '../../domain/validation/forbidden-keys';
 import { parseInput } from '../../domain/validation/parse-input';
-import type { Commit, IRecordStore, Planned, StoreReader } from '../../storage/record-store';
+import type { Commit, CommitOptions, IRecordStore, Planned, ReadOptions, StoreReader } from '../../storage/record-store';
 import type { AuditEvent } from '../../audit/audit-entry';
 import type { RecordChange, ResolvedUpdate, RevertOutcome, WriteOptions } from './record-service';
 import type { InputOf, PatchOf, RecordServiceOf } from './record-services';
@@ -84,9 +84,9 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     });
   }
 
-  async get(id: string): Promise<RecordOf<K> | null> {
+  async get(id: string, options: ReadOptions = {}): Promise<RecordOf<K> | null> {
     this.checkId(id, 'get');
-    return this.store.get(this.kind, id);
+    return this.store.get(this.kind, id, options);
   }
 
   async list(): Promise<RecordOf<K>[]> {
@@ -184,9 +184,10 @@ export class RecordService<K extends RecordKind> implements RecordServiceOf<K> {
     };
   }
 
-  /** The store needs the same context: it, too, refuses writes without one. */
-  private txOptions(options: WriteOptions, change: Change): { signal?: AbortSignal; context: SecurityContext } {
-    return { ...(options.signal ? { signal: options.signal } : {}), context: change.context };
+  /** The store needs the same context (it, too, refuses writes without one), and the workflow a step belongs to. */
+  private txOptions(options: WriteOptions, change: Change): CommitOptions {
+    const step = options.workflowStep;
+    return { ...(options.signal ? { signal: options.signal } : {}), context: change.context, ...(step ? { workflowId: step.workflowId } : {}) };
   }
 
   /**

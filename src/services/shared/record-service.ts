@@ -49,8 +49,8 @@ export type RevertOutcome = 'reverted' | 'already-reverted';
 export interface IRecordService<TRecord, TInput, TPatch> {
   /** Validates and stores a new record (id generated when absent); CONFLICT if the id is taken. */
   create(input: TInput, options?: WriteOptions): Promise<TRecord>;
-  /** The record, or null when there is none with this id. */
-  get(id: string): Promise<TRecord | null>;
+  /** The record, or null when there is none with this id; as `workflowId`'s run sees it, when its store runs it as one transaction. */
+  get(id: string, options?: { workflowId?: string }): Promise<TRecord | null>;
   /** Every record of this kind, templates included. */
   list(): Promise<TRecord[]>;
   /** Applies a patch, validates the whole result, bumps version and updatedAt. */

@@ -59,7 +59,12 @@ export class FileAuditLog implements IAuditLog {
     this.held.push({ at: new Date().toISOString(), event: shortened(event) });
   }
 
-  async append(event: AuditEvent): Promise<AuditEntry> {
+  async append(event: AuditEvent): Promise<void> {
+    await this.appendEntry(event);
+  }
+
+  /** As append, handing back the entry as written. */
+  async appendEntry(event: AuditEvent): Promise<AuditEntry> {
     const entry = await this.writeHeldAnd({ at: new Date().toISOString(), event: shortened(event) });
     return entry as AuditEntry;
   }

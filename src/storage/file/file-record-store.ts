@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { AuditEntry } from '../../audit/audit-entry';
 import { IAuditLog } from '../../audit/audit-log';
+import type { FileAuditLog } from './file-audit-log';
 import { ConflictError, UnavailableError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
@@ -32,7 +33,8 @@ export class FileRecordStore implements IRecordStore {
 
   constructor(
     @inject(IFileService) private readonly files: IFileService,
-    @inject(IAuditLog) readonly audit: IAuditLog,
+    // The folder's own audit log (file-module binds it), whose appends hand back the entries written.
+    @inject(IAuditLog) readonly audit: FileAuditLog,
     @inject(IFileSystem) fs: IFileSystem,
     @inject(ChangeFeedInterval) changePollMs: number,
   ) {
@@ -80,6 +82,7 @@ export class FileRecordStore implements IRecordStore {
 
   /** Plans and applies a commit under the folder's write lock, then tells the change feed. */
   private async locked<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions): Promise<{ result: T; receipt: CommitReceipt }> {
+    await this.changes.settled();
     const done = await this.files.transaction(async (tx) => {
       const view = viewOf(tx);
       const planned = await plan(view);
@@ -94,7 +97,7 @@ export class FileRecordStore implements IRecordStore {
   private async appendLogs(commit: Commit, options: CommitOptions): Promise<CommitReceipt> {
     if (options.signal?.aborted) throw cancelled();
     const audit: AuditEntry[] = [];
-    for (const event of commit.audit ?? []) audit.push(await this.audit.append(event));
+    for (const event of commit.audit ?? []) audit.push(await this.audit.appendEntry(event));
     const journal: JournalEntry[] = commit.journal ? await this.journals.append(commit.journal.workflowId, commit.journal.events) : [];
     return { audit, journal };
   }
@@ -126,7 +129,7 @@ export class FileRecordStore implements IRecordStore {
     if (options.signal?.aborted) throw cancelled();
     for (const { kind, record } of commit.history ?? []) await tx.appendHistory(kind, record);
     const audit: AuditEntry[] = [];
-    for (const event of commit.audit ?? []) audit.push(await this.audit.append(event));
+    for (const event of commit.audit ?? []) audit.push(await this.audit.appendEntry(event));
     for (const [kind, items] of next) await tx.write(kind, items as RecordOf<typeof kind>[]);
     const journal = commit.journal ? await this.journals.append(commit.journal.workflowId, commit.journal.events) : [];
     return { audit, journal };

@@ -35,6 +35,10 @@ export class ListeningChangeFeed implements IChangeFeed {
     };
   }
 
+  settled(): Promise<void> {
+    return this.inner.settled();
+  }
+
   check(): Promise<void> {
     return this.inner.check();
   }

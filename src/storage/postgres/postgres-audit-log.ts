@@ -4,6 +4,7 @@ import { GENESIS_HASH, shortened, type AuditEntry, type AuditEvent } from '../..
 import { matchesAuditFilter } from '../../audit/audit-filter';
 import type { AuditFilter, IAuditLog } from '../../audit/audit-log';
 import { guardDb } from './pg-errors';
+import { openWorkflowTransactions } from './workflow-transaction';
 
 /** Keeps the chain one entry after another across every client: taken inside the transaction that appends. */
 const AUDIT_CHAIN_LOCK = 7_420_002;
@@ -27,13 +28,18 @@ export class PostgresAuditLog implements IAuditLog {
     this.path = `${location} (table agentcfg_audit)`;
   }
 
+  /** Holds a transition; one of a workflow run in one transaction is held by it, and stored with it. */
   defer(event: AuditEvent): void {
-    this.held.push({ at: new Date().toISOString(), event: shortened(event) });
+    const workflow = event.workflowId === undefined ? undefined : openWorkflowTransactions.get(event.workflowId);
+    if (workflow) workflow.holdAudit([event]);
+    else this.held.push({ at: new Date().toISOString(), event: shortened(event) });
   }
 
-  async append(event: AuditEvent): Promise<AuditEntry> {
-    const entries = await this.inTransaction([event]);
-    return entries.at(-1) as AuditEntry;
+  /** Appends an entry; one of a workflow run in one transaction is stored with it (see WorkflowTransaction). */
+  async append(event: AuditEvent): Promise<void> {
+    const workflow = event.workflowId === undefined ? undefined : openWorkflowTransactions.get(event.workflowId);
+    if (workflow) workflow.holdAudit([event]);
+    else await this.inTransaction([event]);
   }
 
   async flush(): Promise<void> {
@@ -46,14 +52,19 @@ export class PostgresAuditLog implements IAuditLog {
    * `restore`), so none is lost to a refused change.
    */
   async appendIn(client: PoolClient, events: readonly AuditEvent[]): Promise<{ entries: AuditEntry[]; restore: () => void }> {
+    const now = new Date().toISOString();
+    return this.appendStampedIn(client, events.map((event) => ({ at: now, event: shortened(event) })));
+  }
+
+  /** As appendIn, for entries stamped when they happened (a workflow transaction's, written at its end). */
+  async appendStampedIn(client: PoolClient, stamped: readonly StampedEvent[]): Promise<{ entries: AuditEntry[]; restore: () => void }> {
     const batch = this.held.splice(0);
     const restore = () => this.held.unshift(...batch);
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
       const { rows } = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM agentcfg_audit ORDER BY seq DESC LIMIT 1');
       const end = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS_HASH };
-      const now = new Date().toISOString();
-      const all = chainAfter(end, [...batch, ...events.map((event) => ({ at: now, event: shortened(event) }))]);
+      const all = chainAfter(end, [...batch, ...stamped]);
       if (all.length > 0) {
         await client.query('INSERT INTO agentcfg_audit (seq, hash, line) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])', [
           all.map((e) => e.seq),

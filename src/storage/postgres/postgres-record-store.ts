@@ -10,11 +10,12 @@ import type { IChangeFeed } from '../change-feed';
 import type { DegradableOptions } from '../degradable-store';
 import { PollingChangeFeed } from '../polling-change-feed';
 import { CHANGES_CHANNEL, ListeningChangeFeed } from './listening-change-feed';
-import { HISTORY_LIMIT, type Commit, type CommitOptions, type CommitReceipt, type IRecordStore, type Planned, type StoreReader, type StoredCollection } from '../record-store';
+import { HISTORY_LIMIT, type Commit, type CommitOptions, type CommitReceipt, type IRecordStore, type Planned, type ReadOptions, type StoreReader, type StoredCollection } from '../record-store';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations';
 import { guardDb, storeError } from './pg-errors';
 import { PostgresAuditLog } from './postgres-audit-log';
 import { PostgresWorkflowJournals } from './postgres-workflow-journals';
+import { openWorkflowTransactions, type WorkflowTransaction } from './workflow-transaction';
 
 /** Where the store is: a PostgreSQL connection string (`sslmode` and the rest honoured by `pg`). */
 export interface PostgresStoreOptions {
@@ -80,7 +81,11 @@ export class PostgresRecordStore implements IRecordStore {
     options: { changePollMs: number; url: string },
   ) {
     this.location = audit.location;
-    this.journals = new PostgresWorkflowJournals(this.pool, async (workflowId, events) => (await this.commit({ journal: { workflowId, events } })).journal);
+    this.journals = new PostgresWorkflowJournals(this.pool, async (workflowId, events) => (await this.commit({ journal: { workflowId, events } })).journal, {
+      open: openWorkflowTransactions,
+      finish: { audit: (client, held) => audit.appendStampedIn(client, held), announce: (client, touched) => announce(client, touched) },
+      stored: () => this.changes.check().catch(() => undefined),
+    });
     this.changes = new ListeningChangeFeed(new PollingChangeFeed((kind) => this.snapshot(kind), options.changePollMs), options.url);
   }
 
@@ -101,8 +106,9 @@ export class PostgresRecordStore implements IRecordStore {
     return readRecords(this.pool, kind);
   }
 
-  async get<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K> | null> {
-    return readOne(this.pool, kind, id);
+  async get<K extends RecordKind>(kind: K, id: string, options: ReadOptions = {}): Promise<RecordOf<K> | null> {
+    const workflow = this.workflowOf(options.workflowId);
+    return workflow ? workflow.read((client) => readOne(client, kind, id)) : readOne(this.pool, kind, id);
   }
 
   async history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]> {
@@ -128,6 +134,10 @@ export class PostgresRecordStore implements IRecordStore {
    */
   private async run<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions, writesRecords: boolean): Promise<{ result: T; receipt: CommitReceipt }> {
     if (writesRecords) await this.access.authorize(options.context, 'write', { action: 'store.commit' });
+    // Listeners that subscribed before this commit are told about it, however fast it lands.
+    if (writesRecords) await this.changes.settled();
+    const workflow = this.workflowOf(options.workflowId);
+    if (workflow) return this.runIn(workflow, plan, options);
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(plan, options, writesRecords);
       if ('done' in outcome) {
@@ -159,7 +169,7 @@ export class PostgresRecordStore implements IRecordStore {
       const planned = await plan(viewOf(client));
       const { commit } = planned;
       if (options.signal?.aborted) throw cancelled();
-      await this.apply(client, commit);
+      await announce(client, await this.apply(client, commit));
       const audit = await this.audit.appendIn(client, commit.audit ?? []);
       restoreHeld = audit.restore;
       const journal = commit.journal ? { workflowId: commit.journal.workflowId, entries: await this.journals.appendIn(client, commit.journal.workflowId, commit.journal.events) } : null;
@@ -177,48 +187,82 @@ export class PostgresRecordStore implements IRecordStore {
     }
   }
 
-  /** Puts, removals and history, in the commit's transaction; a version that does not match is a CONFLICT. */
-  private async apply(client: PoolClient, commit: Commit): Promise<void> {
-    const touched = new Set<RecordKind>();
-    for (const { kind, record, expectedVersion } of commit.puts ?? []) {
-      const table = TABLES[kind];
-      const stored = record as unknown as Stored & Record<string, unknown>;
-      const refs = referenceColumns(kind, stored);
-      const values = [stored.id, stored.version, stored.createdAt, stored.updatedAt, JSON.stringify(record), ...refs.values];
-      const changed =
-        expectedVersion === null
-          ? await client.query(
-              `INSERT INTO ${table} (id, version, created_at, updated_at, record${refs.names.map((n) => `, ${n}`).join('')})
-               VALUES ($1, $2, $3, $4, $5${refs.names.map((_, i) => `, $${6 + i}`).join('')}) ON CONFLICT (id) DO NOTHING`,
-              values,
-            )
-          : await client.query(
-              `UPDATE ${table} SET version = $2, created_at = $3, updated_at = $4, record = $5${refs.names.map((n, i) => `, ${n} = $${6 + i}`).join('')}
-               WHERE id = $1 AND version = $${6 + refs.names.length}`,
-              [...values, expectedVersion],
-            );
-      if (changed.rowCount !== 1) throw await conflict(client, kind, stored.id, expectedVersion);
-      touched.add(kind);
+  /** The open transaction of a workflow this process runs as one, if `workflowId` names one. */
+  private workflowOf(workflowId: string | undefined): WorkflowTransaction | undefined {
+    return workflowId === undefined ? undefined : openWorkflowTransactions.get(workflowId);
+  }
+
+  /**
+   * A commit inside a workflow's transaction: planned and applied there, its audit entries and journal events held
+   * for the transaction's end. Nothing of it is visible to anyone else until the workflow is stored.
+   */
+  private async runIn<T>(workflow: WorkflowTransaction, plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions): Promise<{ result: T; receipt: CommitReceipt }> {
+    try {
+      return await workflow.run(async (client) => {
+        const planned = await plan(viewOf(client));
+        const { commit } = planned;
+        if (options.signal?.aborted) throw cancelled();
+        const touched = await this.apply(client, commit);
+        workflow.holdAudit(commit.audit ?? []);
+        const journal = commit.journal ? workflow.holdJournal(commit.journal.events) : [];
+        return { result: { result: planned.result, receipt: { audit: [], journal } }, touched };
+      });
+    } catch (error) {
+      throw typedCommitError(error);
     }
+  }
+
+  /**
+   * Puts, removals and history, in the commit's transaction; a version that does not match is a CONFLICT. New
+   * records of a kind go in one statement, and so does the history (a large commit, an import, is a few round
+   * trips, not one per record). Returns the kinds changed.
+   */
+  private async apply(client: PoolClient, commit: Commit): Promise<Set<RecordKind>> {
+    const touched = new Set<RecordKind>();
+    const created = new Map<RecordKind, Stored[]>();
+    for (const { kind, record, expectedVersion } of commit.puts ?? []) {
+      // Frozen as stored, as every store hands records out: the caller keeps the object it committed.
+      deepFreeze(record);
+      touched.add(kind);
+      const stored = record as unknown as Stored & Record<string, unknown>;
+      if (expectedVersion === null) {
+        created.set(kind, [...(created.get(kind) ?? []), stored]);
+        continue;
+      }
+      const refs = referenceColumns(kind, stored);
+      const changed = await client.query(
+        `UPDATE ${TABLES[kind]} SET version = $2, created_at = $3, updated_at = $4, record = $5${refs.names.map((n, i) => `, ${n} = $${6 + i}`).join('')}
+         WHERE id = $1 AND version = $${6 + refs.names.length}`,
+        [stored.id, stored.version, stored.createdAt, stored.updatedAt, JSON.stringify(record), ...refs.values, expectedVersion],
+      );
+      if (changed.rowCount !== 1) throw await conflict(client, kind, stored.id, expectedVersion);
+    }
+    for (const [kind, records] of created) await insertNew(client, kind, records);
     for (const { kind, id, expectedVersion } of commit.removals ?? []) {
       const removed = await client.query(`DELETE FROM ${TABLES[kind]} WHERE id = $1 AND version = $2`, [id, expectedVersion]);
       if (removed.rowCount !== 1) throw await conflict(client, kind, id, expectedVersion);
       touched.add(kind);
     }
-    for (const { kind, record } of commit.history ?? []) {
-      const { id } = record as unknown as Stored;
-      await client.query('INSERT INTO agentcfg_history (kind, id, record) VALUES ($1, $2, $3)', [kind, id, JSON.stringify(record)]);
+    const history = commit.history ?? [];
+    if (history.length > 0) {
+      const kinds = history.map((h) => h.kind);
+      const ids = history.map((h) => (h.record as unknown as Stored).id);
+      await client.query('INSERT INTO agentcfg_history (kind, id, record) SELECT kind, id, record FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS h(kind, id, record, n) ORDER BY n', [
+        kinds,
+        ids,
+        history.map((h) => JSON.stringify(h.record)),
+      ]);
+      // Only the last HISTORY_LIMIT versions of each record stay.
       await client.query(
-        `DELETE FROM agentcfg_history WHERE kind = $1 AND id = $2 AND position NOT IN
-           (SELECT position FROM agentcfg_history WHERE kind = $1 AND id = $2 ORDER BY position DESC LIMIT $3)`,
-        [kind, id, HISTORY_LIMIT],
+        `DELETE FROM agentcfg_history WHERE position IN (
+           SELECT position FROM (
+             SELECT position, row_number() OVER (PARTITION BY kind, id ORDER BY position DESC) AS newer
+             FROM agentcfg_history WHERE (kind, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))) AS ranked
+           WHERE newer > $3)`,
+        [kinds, ids, HISTORY_LIMIT],
       );
     }
-    for (const kind of touched) {
-      await client.query('INSERT INTO agentcfg_revisions (kind, revision) VALUES ($1, 1) ON CONFLICT (kind) DO UPDATE SET revision = agentcfg_revisions.revision + 1', [kind]);
-    }
-    // Delivered to every listening process when (and only if) the transaction commits.
-    if (touched.size > 0) await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, [...touched].join(',')]);
+    return touched;
   }
 
   /** A kind's records with a revision that moves on every commit touching the kind (for the change feed). */
@@ -239,6 +283,59 @@ export class PostgresRecordStore implements IRecordStore {
 }
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+/**
+ * Moves on the revision of each kind changed (what the change feed compares), and tells listening processes: one
+ * statement, for every statement is a round trip inside the commit's transaction.
+ */
+async function announce(client: PoolClient, touched: ReadonlySet<RecordKind>): Promise<void> {
+  if (touched.size === 0) return;
+  const kinds = [...touched];
+  // The notification is delivered to every listening process when (and only if) the transaction commits.
+  await client.query(
+    `WITH bumped AS (
+       INSERT INTO agentcfg_revisions (kind, revision) SELECT unnest($1::text[]), 1
+       ON CONFLICT (kind) DO UPDATE SET revision = agentcfg_revisions.revision + 1 RETURNING kind)
+     SELECT pg_notify($2, $3) FROM (SELECT count(*) FROM bumped) AS done`,
+    [kinds, CHANGES_CHANNEL, kinds.join(',')],
+  );
+}
+
+/**
+ * Inserts new records of one kind in one statement, in the order given (their positions); CONFLICT naming the first
+ * whose id is taken (or given twice).
+ */
+async function insertNew(client: PoolClient, kind: RecordKind, records: readonly Stored[]): Promise<void> {
+  const refs = records.map((r) => referenceColumns(kind, r as unknown as Record<string, unknown>));
+  const names = refs[0]?.names ?? [];
+  const columns = [
+    records.map((r) => r.id),
+    records.map((r) => r.version),
+    records.map((r) => r.createdAt),
+    records.map((r) => r.updatedAt),
+    records.map((r) => JSON.stringify(r)),
+    ...names.map((_, i) => refs.map((ref) => ref.values[i] ?? null)),
+  ];
+  const types = ['text', 'integer', 'timestamptz', 'timestamptz', 'jsonb', ...names.map(() => 'text')];
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO ${TABLES[kind]} (id, version, created_at, updated_at, record${names.map((n) => `, ${n}`).join('')})
+     SELECT ${['id', 'version', 'created_at', 'updated_at', 'record', ...names].join(', ')}
+     FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) WITH ORDINALITY
+       AS r(${['id', 'version', 'created_at', 'updated_at', 'record', ...names].join(', ')}, n)
+     ORDER BY n
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    columns,
+  );
+  if (rows.length === records.length) return;
+  const inserted = rows.map((r) => r.id);
+  const refused = records.find((r) => {
+    const at = inserted.indexOf(r.id);
+    if (at === -1) return true;
+    inserted.splice(at, 1);
+    return false;
+  });
+  throw await conflict(client, kind, refused?.id ?? '', null);
+}
 
 // Records are handed out frozen, as every store does: a caller changing one it read must not believe it changed it.
 

@@ -4,8 +4,9 @@ import { idSchema } from '../../domain/ids';
 import { parseInput } from '../../domain/validation/parse-input';
 import { entryChecksum, type JournalEntry, type JournalEvent, type ParsedJournal } from '../../domain/workflow/journal-entry';
 import { claimedJournal, type JournalCommit } from '../claimed-journal';
-import type { ClaimedJournal, IWorkflowJournals } from '../record-store';
+import type { BeginOptions, ClaimedJournal, IWorkflowJournals } from '../record-store';
 import { guardDb } from './pg-errors';
+import { WorkflowTransaction, type Finish } from './workflow-transaction';
 
 type Events = readonly { event: JournalEvent; data: Record<string, unknown> }[];
 
@@ -31,9 +32,11 @@ export class PostgresWorkflowJournals implements IWorkflowJournals {
   constructor(
     private readonly pool: Pool,
     private readonly commit: JournalCommit,
+    private readonly transactions: { open: Map<string, WorkflowTransaction>; finish: Finish; stored: () => Promise<void> },
   ) {}
 
-  async begin(workflowId: string): Promise<ClaimedJournal> {
+  async begin(workflowId: string, options: BeginOptions = {}): Promise<ClaimedJournal> {
+    if (options.oneTransaction) return this.beginTransaction(workflowId);
     const claim = await this.claim(workflowId, []);
     try {
       await guardDb('journal.begin', () => this.pool.query('INSERT INTO agentcfg_workflows (workflow_id) VALUES ($1)', [workflowId]));
@@ -72,6 +75,8 @@ export class PostgresWorkflowJournals implements IWorkflowJournals {
   }
 
   async markEnded(workflowId: string): Promise<void> {
+    const open = this.transactions.open.get(workflowId);
+    if (open) return open.markEnded();
     await guardDb('journal.end', () => this.pool.query('UPDATE agentcfg_workflows SET ended = true WHERE workflow_id = $1', [workflowId]));
   }
 
@@ -100,6 +105,27 @@ export class PostgresWorkflowJournals implements IWorkflowJournals {
   /** Counts entries a committed transaction appended. */
   committed(workflowId: string, entries: readonly JournalEntry[]): void {
     this.claims.get(workflowId)?.entries.push(...entries);
+  }
+
+  /**
+   * A workflow run as one transaction (see WorkflowTransaction): nobody else sees it, so there is no claim to take;
+   * its events are held until it is closed, when everything it did is stored together.
+   */
+  private async beginTransaction(workflowId: string): Promise<ClaimedJournal> {
+    this.checkId(workflowId);
+    if (this.transactions.open.has(workflowId)) throw this.busy(workflowId);
+    const client = await guardDb('journal.begin', () => this.pool.connect());
+    const transaction = await WorkflowTransaction.begin(workflowId, client);
+    this.transactions.open.set(workflowId, transaction);
+    const close = async () => {
+      try {
+        await transaction.commit(this.transactions.finish);
+      } finally {
+        this.transactions.open.delete(workflowId);
+      }
+      await this.transactions.stored();
+    };
+    return claimedJournal(workflowId, async (_id, events) => transaction.holdJournal(events), () => transaction.entries, close);
   }
 
   private checkId(workflowId: string): void {

@@ -54,7 +54,7 @@ describe('Feature: configuration workflow coordination — all or nothing across
             attachRun(this, run);
             await idle(); // late writes must have been refused by now, not merely not yet arrived
 
-            expect(run.status).to.equal('COMPENSATED');
+            expect(run.status, JSON.stringify(run.steps.map((s) => [s.id, s.status, s.error?.message]))).to.equal('COMPENSATED');
             expect(run.error?.code).to.equal(failure.expectedCode);
             expect(run.error?.message).to.include(failure.messageIncludes);
             expect(run.error?.context).to.include({ workflowId: run.id, stepId: step.id, service: step.service, operation: step.action });

@@ -6,9 +6,11 @@ import { auditLogPath, readAuditLines } from '../../support/audit-log';
 import { seedValidRecords } from '../../support/coordination';
 import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
-import { createTestContainer, type TestContainer } from '../../support/test-container';
+import { createTestContainer, describeFileStoreOnly, type TestContainer } from '../../support/test-container';
 
-describe('Feature: tampering at the end of the audit log stays evident after later writes', function () {
+// The first three features are about the audit log's files (logs/audit.jsonl and its head): they edit, move and
+// replace them by hand.
+describeFileStoreOnly('Feature: tampering at the end of the audit log stays evident after later writes', function () {
   let env: TestContainer;
   let lines: string[];
 
@@ -52,7 +54,7 @@ describe('Feature: tampering at the end of the audit log stays evident after lat
   });
 });
 
-describe('Feature: the audit log is kept open between appends, but every entry goes to the file at its path', function () {
+describeFileStoreOnly('Feature: the audit log is kept open between appends, but every entry goes to the file at its path', function () {
   let env: TestContainer;
 
   beforeEach(async function () {
@@ -84,7 +86,7 @@ describe('Feature: the audit log is kept open between appends, but every entry g
   });
 });
 
-describe('Feature: the audit head is overwritten in place, and a torn one is not taken for tampering', function () {
+describeFileStoreOnly('Feature: the audit head is overwritten in place, and a torn one is not taken for tampering', function () {
   let env: TestContainer;
   const headPath = () => join(env.dataDir, 'logs', 'audit.head.json');
 
@@ -131,12 +133,12 @@ describe('Feature: `audit list` filters on the command line', function () {
     await alice.updatePersonality('p-alice', { humor: 2 });
     await bob.updatePersonality('p-alice', { humor: 3 });
 
-    const all = await runCli(['--dir', env.dataDir, '--json', 'audit', 'list', '--actor', 'alice']);
+    const all = await runCli([...env.cliStore, '--json', 'audit', 'list', '--actor', 'alice']);
     expect(all.code, all.stderr).to.equal(0);
     const listed = all.json<{ data: { actor: string }[] }>().data;
     expect(listed.map((e) => e.actor)).to.deep.equal(['alice', 'alice']);
 
-    const narrowed = await runCli(['--dir', env.dataDir, '--json', 'audit', 'list', '--actor', 'alice', '--target', 'personality:p-alice', '--since', since]);
+    const narrowed = await runCli([...env.cliStore, '--json', 'audit', 'list', '--actor', 'alice', '--target', 'personality:p-alice', '--since', since]);
     expect(narrowed.code, narrowed.stderr).to.equal(0);
     expect(narrowed.json<{ data: { actor: string; action: string }[] }>().data.map((e) => [e.actor, e.action])).to.deep.equal([['alice', 'personality.update']]);
   });

@@ -13,7 +13,8 @@ import { runCli, type CliRun } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { misbehave } from '../../support/service-fakes';
 import { recordingFileSystem } from '../../support/file-system-calls';
-import { createTestContainer, makeTempDir, type TestContainer } from '../../support/test-container';
+import { auditEntriesOf, auditLinesOf } from '../../support/store-state';
+import { createTestContainer, describeFileStoreOnly, makeTempDir, type TestContainer } from '../../support/test-container';
 
 /** A line of the log, 1-based; negative counts from the end (-1 is the last line). */
 type LineRef = number;
@@ -130,7 +131,7 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
 
   describe('Scenario: every change is one entry saying who, what, and the record before and after', function () {
     it('create, update and delete carry the actor, role, request, versions and sha256 digests of the record, chained to the line before', async function () {
-      const before = (await readAuditEntries(env.dataDir)).length;
+      const before = (await auditEntriesOf(env)).length;
       const eddie = env.configuration.as({ actor: 'eddie', role: 'editor', requestId: 'req-42' });
       const started = Date.now();
       const created = await eddie.createPersonality(valid.personality);
@@ -140,7 +141,7 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
       const ended = Date.now();
       expect(deleted).to.deep.equal(updated);
 
-      const all = await readAuditEntries(env.dataDir);
+      const all = await auditEntriesOf(env);
       const added = all.slice(before);
       expect(added.map((e) => [e.action, e.versionBefore, e.versionAfter, e.digestBefore, e.digestAfter])).to.deep.equal([
         ['personality.create', null, 1, null, checksumOf(created)],
@@ -168,15 +169,15 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
       const agent = await env.configuration.createAgent(valid.agent);
       const stored = await env.configuration.getAgent(agent.id);
       expect(stored).to.have.property('resolution');
-      expect((await readAuditEntries(env.dataDir)).at(-1)).to.deep.include({ action: 'agent.create', target: { kind: 'agent', id: agent.id }, versionAfter: 1, digestAfter: checksumOf(stored) });
+      expect((await auditEntriesOf(env)).at(-1)).to.deep.include({ action: 'agent.create', target: { kind: 'agent', id: agent.id }, versionAfter: 1, digestAfter: checksumOf(stored) });
       ran.other++;
     });
 
     it('a change that fails is on record as failed with its reason, and nothing is recorded as done', async function () {
       await env.configuration.createPersonality(valid.personality);
-      const before = (await readAuditEntries(env.dataDir)).length;
+      const before = (await auditEntriesOf(env)).length;
       await expect(env.configuration.as({ actor: 'eddie', role: 'editor' }).updatePersonality('ada', { humor: 5 }, { expectedVersion: 9 })).to.be.rejected;
-      const added = (await readAuditEntries(env.dataDir)).slice(before);
+      const added = (await auditEntriesOf(env)).slice(before);
       expect(added.map((e) => [e.actor, e.action, e.outcome])).to.deep.equal([['eddie', 'personality.update', 'failed']]);
       expect(added[0]?.reason).to.match(/^CONFLICT: /);
       expect(added[0]).to.not.have.property('versionAfter');
@@ -195,13 +196,13 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
       const fake = misbehave(env.container.get(SERVICE_TOKENS[failingStep.service]) as never, failingStep.action, { kind: 'permanent', code: 'CONFLICT', message: 'the agent store refused' });
       const faked = await createTestContainer({ dataDir: env.dataDir, overrides: [[SERVICE_TOKENS[failingStep.service], fake.service]], resilience: FAST_RESILIENCE });
       const digestsBefore = await Promise.all(steps.map(async (s) => checksumOf(await env.container.get<{ get(id: string): Promise<unknown> }>(SERVICE_TOKENS[s.service]).get((s.input as { id: string }).id))));
-      const before = (await readAuditEntries(env.dataDir)).length;
+      const before = (await auditEntriesOf(env)).length;
 
       const run = await faked.configuration.as({ actor: 'wanda', role: 'editor' }).runWorkflow(workflow.definition);
       expect(run.status).to.equal('COMPENSATED');
       expect(run.owner).to.include({ actor: 'wanda', role: 'editor' });
 
-      const added = (await readAuditEntries(env.dataDir)).slice(before);
+      const added = (await auditEntriesOf(env)).slice(before);
       const expected: [string, string | undefined, string][] = [
         ['workflow.started', undefined, 'ok'],
         ['workflow.running', undefined, 'ok'],
@@ -248,7 +249,8 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
     });
   });
 
-  describe("Scenario: a workflow's transitions reach the disk with the change they lead to", function () {
+  // About the audit log's file: which writes and fdatasyncs reach it, in what order.
+  describeFileStoreOnly("Scenario: a workflow's transitions reach the disk with the change they lead to", function () {
     it('create-agent: four audit writes of 4, 3, 3 and 2 entries, each fdatasync\'d before the collection it leads to is replaced', async function () {
       const recording = recordingFileSystem();
       const recorded = await createTestContainer({ overrides: [[IFileSystem, recording.fs]] });
@@ -283,87 +285,97 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
   });
 
   describe('Scenario: tampering with the log is found, naming the first bad line', function () {
-    let untouched: string;
-    let original: string[];
-
-    /** One log for every case: templates seeded, records made, a refused change, an update and one more record. */
-    before(async function () {
-      const made = await createTestContainer();
-      await seedValidRecords(made.configuration);
-      await expect(made.configuration.as({ actor: 'vic', role: 'viewer' }).deleteAgent('ada-reviewer')).to.be.rejected;
-      await made.configuration.updateAgent('ada-reviewer', { color: '#000000' });
-      await made.configuration.createRole({ ...valid.role, id: 'extra', name: 'Extra' });
-      untouched = made.dataDir;
-      original = await readAuditLines(untouched);
-      expect(original.length, 'a log long enough for every case').to.be.at.least(15);
-      expect((JSON.parse(original.at(-3) as string) as AuditEntry).outcome, 'line -3 is the denial').to.equal('denied');
-    });
-
-    /** A copy of the untouched data folder for one test. */
-    async function copyOfLog(): Promise<string> {
-      const dataDir = await makeTempDir();
-      await cp(untouched, dataDir, { recursive: true });
-      return dataDir;
+    /** The log every case starts from: templates seeded, records made, a refused change, an update and one more record. */
+    async function writeTheLog(configuration: TestContainer['configuration']): Promise<void> {
+      await seedValidRecords(configuration);
+      await expect(configuration.as({ actor: 'vic', role: 'viewer' }).deleteAgent('ada-reviewer')).to.be.rejected;
+      await configuration.updateAgent('ada-reviewer', { color: '#000000' });
+      await configuration.createRole({ ...valid.role, id: 'extra', name: 'Extra' });
     }
 
-    const auditVerify = (dataDir: string) => runCliInProcess(['--dir', dataDir, '--json', 'audit', 'verify']);
-    const verify = (dataDir: string) => runCliInProcess(['--dir', dataDir, '--json', 'verify']);
+    const auditVerify = (store: string[]) => runCliInProcess([...store, '--json', 'audit', 'verify']);
+    const verify = (store: string[]) => runCliInProcess([...store, '--json', 'verify']);
 
     it('an untouched log verifies clean: verifyAudit(), `audit verify` (exit 0) and `verify` (exit 0)', async function () {
-      const dataDir = await copyOfLog();
-      const opened = await createTestContainer({ dataDir });
+      await writeTheLog(env.configuration);
+      const original = await auditLinesOf(env);
+      expect(original.length, 'a log long enough for every case').to.be.at.least(15);
+      const opened = await createTestContainer({ dataDir: env.dataDir });
       expect(await opened.configuration.verifyAudit()).to.deep.equal({ ok: true, entries: original.length });
-      const checked = await auditVerify(dataDir);
+      const checked = await auditVerify(env.cliStore);
       expect(checked.code, checked.stdout).to.equal(0);
       expect(checked.json<{ data: unknown }>().data).to.deep.equal({ ok: true, entries: original.length });
-      const consistency = await verify(dataDir);
+      const consistency = await verify(env.cliStore);
       expect(consistency.code, consistency.stdout).to.equal(0);
-      expect(await readAuditLines(dataDir), 'checking writes nothing to the log').to.deep.equal(original);
+      expect(await auditLinesOf(env), 'checking writes nothing to the log').to.deep.equal(original);
       ran.other++;
     });
 
-    for (const tampering of tamperings) {
-      it(`${tampering.kind}: ${tampering.name} → line firstChanged${tampering.expectedLine.plus ? ` + ${tampering.expectedLine.plus}` : ''} (${tampering.why})`, async function () {
-        const dataDir = await copyOfLog();
-        const text = tamper(original, tampering.how);
-        await writeFile(auditLogPath(dataDir), text);
-        const line = firstChangedLine(original, text) + tampering.expectedLine.plus;
+    // The log's file tampered with, byte by byte.
+    describeFileStoreOnly('Scenario: the log file edited, cut short or reordered', function () {
+      let untouched: string;
+      let original: string[];
 
-        const opened = await createTestContainer({ dataDir });
-        const verification = await opened.configuration.verifyAudit();
-        expect(verification, JSON.stringify(verification)).to.include({ ok: false, badLine: line });
-        expect(verification.problem).to.include(`line ${line}`);
-
-        const checked = await auditVerify(dataDir);
-        expect(checked.code, checked.stdout + checked.stderr).to.equal(8);
-        const error = checked.json<VerifyDocument>().error;
-        expect(error?.code).to.equal('INTEGRITY_ERROR');
-        expect(error?.details.map((d) => d.path)).to.deep.equal([`line ${line}`]);
-
-        const consistency = await verify(dataDir);
-        expect(consistency.code, consistency.stdout + consistency.stderr).to.equal(10);
-        const findings = consistency.json<VerifyDocument>().error?.report?.findings ?? [];
-        expect(findings.map((f) => [f.code, f.line])).to.deep.equal([['AUDIT_TAMPERED', line]]);
-
-        expect(await readAuditLines(dataDir), 'the evidence is left as it is').to.deep.equal(text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== ''));
-        ran.tampering++;
+      /** One log for every case. */
+      before(async function () {
+        const made = await createTestContainer();
+        await writeTheLog(made.configuration);
+        untouched = made.dataDir;
+        original = await readAuditLines(untouched);
+        expect(original.length, 'a log long enough for every case').to.be.at.least(15);
+        expect((JSON.parse(original.at(-3) as string) as AuditEntry).outcome, 'line -3 is the denial').to.equal('denied');
       });
-    }
 
-    it('through the agentcfg binary: `audit verify` exits 8 naming the line on stderr, `verify` exits 10 with AUDIT_TAMPERED at that line', async function () {
-      const dataDir = await copyOfLog();
-      const clean: CliRun = await runCli(['--dir', dataDir, 'audit', 'verify']);
-      expect(clean.code, clean.stderr).to.equal(0);
-      expect(clean.stdout).to.include(`Audit log intact: ${original.length} entries.`);
+      /** A copy of the untouched data folder for one test. */
+      async function copyOfLog(): Promise<string> {
+        const dataDir = await makeTempDir();
+        await cp(untouched, dataDir, { recursive: true });
+        return dataDir;
+      }
 
-      await writeFile(auditLogPath(dataDir), tamper(original, { op: 'delete', line: 9 }));
-      const checked = await runCli(['--dir', dataDir, 'audit', 'verify']);
-      expect(checked.code, checked.stdout + checked.stderr).to.equal(8);
-      expect(checked.stderr).to.match(/^agentcfg: INTEGRITY_ERROR: the audit log was tampered with: line 9/).and.to.include('  - line 9: ');
-      const consistency = await runCli(['--dir', dataDir, 'verify']);
-      expect(consistency.code, consistency.stdout + consistency.stderr).to.equal(10);
-      expect(consistency.stdout).to.match(/ERROR AUDIT_TAMPERED: .*line 9/);
-      ran.other++;
+      for (const tampering of tamperings) {
+        it(`${tampering.kind}: ${tampering.name} → line firstChanged${tampering.expectedLine.plus ? ` + ${tampering.expectedLine.plus}` : ''} (${tampering.why})`, async function () {
+          const dataDir = await copyOfLog();
+          const text = tamper(original, tampering.how);
+          await writeFile(auditLogPath(dataDir), text);
+          const line = firstChangedLine(original, text) + tampering.expectedLine.plus;
+
+          const opened = await createTestContainer({ dataDir });
+          const verification = await opened.configuration.verifyAudit();
+          expect(verification, JSON.stringify(verification)).to.include({ ok: false, badLine: line });
+          expect(verification.problem).to.include(`line ${line}`);
+
+          const checked = await auditVerify(['--dir', dataDir]);
+          expect(checked.code, checked.stdout + checked.stderr).to.equal(8);
+          const error = checked.json<VerifyDocument>().error;
+          expect(error?.code).to.equal('INTEGRITY_ERROR');
+          expect(error?.details.map((d) => d.path)).to.deep.equal([`line ${line}`]);
+
+          const consistency = await verify(['--dir', dataDir]);
+          expect(consistency.code, consistency.stdout + consistency.stderr).to.equal(10);
+          const findings = consistency.json<VerifyDocument>().error?.report?.findings ?? [];
+          expect(findings.map((f) => [f.code, f.line])).to.deep.equal([['AUDIT_TAMPERED', line]]);
+
+          expect(await readAuditLines(dataDir), 'the evidence is left as it is').to.deep.equal(text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== ''));
+          ran.tampering++;
+        });
+      }
+
+      it('through the agentcfg binary: `audit verify` exits 8 naming the line on stderr, `verify` exits 10 with AUDIT_TAMPERED at that line', async function () {
+        const dataDir = await copyOfLog();
+        const clean: CliRun = await runCli(['--dir', dataDir, 'audit', 'verify']);
+        expect(clean.code, clean.stderr).to.equal(0);
+        expect(clean.stdout).to.include(`Audit log intact: ${original.length} entries.`);
+
+        await writeFile(auditLogPath(dataDir), tamper(original, { op: 'delete', line: 9 }));
+        const checked = await runCli(['--dir', dataDir, 'audit', 'verify']);
+        expect(checked.code, checked.stdout + checked.stderr).to.equal(8);
+        expect(checked.stderr).to.match(/^agentcfg: INTEGRITY_ERROR: the audit log was tampered with: line 9/).and.to.include('  - line 9: ');
+        const consistency = await runCli(['--dir', dataDir, 'verify']);
+        expect(consistency.code, consistency.stdout + consistency.stderr).to.equal(10);
+        expect(consistency.stdout).to.match(/ERROR AUDIT_TAMPERED: .*line 9/);
+        ran.other++;
+      });
     });
   });
 
@@ -387,7 +399,7 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
         ['alice', 'editor', 'personality.update', 2, 3, 'ok'],
         ['alice', 'viewer', 'personality.delete', undefined, undefined, 'denied'],
       ]);
-      const all = await readAuditEntries(env.dataDir);
+      const all = await auditEntriesOf(env);
       expect(listed).to.deep.equal(all.filter((e) => e.actor === 'alice' && e.target?.kind === 'personality' && e.target.id === 'p-alice' && e.at >= since));
 
       // Each filter alone narrows by its own field only.
@@ -402,13 +414,13 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
     });
 
     it('an editor asking for `audit list` gets exit 6 naming read-audit, and the refusal is on record', async function () {
-      const before = await readAuditLines(env.dataDir);
+      const before = await auditEntriesOf(env);
       // On `audit list`, --actor is the filter; who asks comes from $AGENTCFG_ACTOR.
-      const run = await runCli(['--dir', env.dataDir, '--as', 'editor', 'audit', 'list', '--actor', 'alice'], { env: { AGENTCFG_ACTOR: 'eddie' } });
+      const run = await runCli([...env.cliStore, '--as', 'editor', 'audit', 'list', '--actor', 'alice'], { env: { AGENTCFG_ACTOR: 'eddie' } });
       expect(run.code, run.stdout + run.stderr).to.equal(6);
       expect(run.stdout).to.equal('');
       expect(run.stderr).to.match(/^agentcfg: FORBIDDEN: /).and.to.include("'read-audit'");
-      const added = (await readAuditEntries(env.dataDir)).slice(before.length);
+      const added = (await auditEntriesOf(env)).slice(before.length);
       expect(added.map((e) => [e.actor, e.role, e.action, e.outcome])).to.deep.equal([['eddie', 'editor', 'audit.list', 'denied']]);
       ran.other++;
     });

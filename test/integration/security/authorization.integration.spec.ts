@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { cp, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp } from 'node:fs/promises';
 import type { AgentcfgError } from '../../../src/domain/errors/agentcfg-error';
 import type { Right } from '../../../src/security/rights';
 import type { SecurityContext, SecurityRole } from '../../../src/security/security-context';
@@ -9,18 +8,18 @@ import { IAgentService } from '../../../src/services/agent/agent-service';
 import { IConfigurationService } from '../../../src/services/configuration/configuration-service';
 import { IConsistencyService } from '../../../src/services/consistency/consistency-service';
 import { IFileService } from '../../../src/storage/file/file-service';
+import { IRecordStore } from '../../../src/storage/record-store';
 import { IPersonalityService } from '../../../src/services/personality/personality-service';
 import { IRoleService } from '../../../src/services/role/role-service';
 import { IWorkflowService } from '../../../src/workflow/workflow-service';
 import type { WorkflowRun } from '../../../src/workflow/workflow-run';
-import { readAuditEntries } from '../../support/audit-log';
 import { FAST_RESILIENCE, SERVICE_TOKENS, multiServiceWorkflows, seedValidRecords } from '../../support/coordination';
-import { hashConfigFiles } from '../../support/disk';
 import { loadFixture } from '../../support/fixtures';
 import { validRecords } from '../../support/records';
 import { runCli } from '../../support/run-cli';
 import { misbehave } from '../../support/service-fakes';
-import { createTestContainer, makeTempDir, type TestContainer } from '../../support/test-container';
+import { auditEntriesOf, journalsOf, storedRecords } from '../../support/store-state';
+import { createTestContainer, makeTempDir, testStore, type TestContainer } from '../../support/test-container';
 
 interface Who {
   actor: string;
@@ -125,6 +124,15 @@ const SERVICES = {
   IConsistencyService,
 } as const;
 
+/**
+ * The storage call a catalogue entry names. The file store's IFileService.transaction is, on PostgreSQL (which has
+ * no file service), the storage port's transact: the write every record change goes through, guarded the same way.
+ */
+function storageCall(attack: ForgedContextCase): string {
+  const call = `${attack.service}.${attack.method}`;
+  return call === 'IFileService.transaction' && testStore() === 'postgres' ? 'IRecordStore.transact' : call;
+}
+
 /** The world every case starts from (see the fixture's "about"), made by the default principal: an admin. */
 async function seedWorld(configuration: IConfigurationService): Promise<void> {
   await seedValidRecords(configuration);
@@ -138,14 +146,17 @@ async function rejection(promise: Promise<unknown>): Promise<AgentcfgError> {
   return (await expect(promise).to.be.rejected) as AgentcfgError;
 }
 
-/** What "nothing changed" is checked against: every byte under config/ and the workflow journals present. */
-async function diskState(dataDir: string): Promise<{ config: Record<string, string>; workflows: string[] }> {
-  return { config: await hashConfigFiles(dataDir), workflows: (await readdir(join(dataDir, 'workflows')).catch(() => [] as string[])).sort() };
+/**
+ * What "nothing changed" is checked against: every byte under config/ and the workflow journals present (on
+ * PostgreSQL: every stored record and its history, and the workflows with a journal).
+ */
+async function storeState(env: TestContainer): Promise<{ config: Record<string, unknown>; workflows: string[] }> {
+  return { config: await storedRecords(env), workflows: (await journalsOf(env)).sort() };
 }
 
 /** The audit entries appended after the first `before` ones. */
-async function appendedSince(dataDir: string, before: number) {
-  return (await readAuditEntries(dataDir)).slice(before);
+async function appendedSince(env: TestContainer, before: number) {
+  return (await auditEntriesOf(env)).slice(before);
 }
 
 function principalArgs(who: Who): string[] {
@@ -158,16 +169,23 @@ describe('Feature: security — each role may do only what it holds the right fo
   const ran = { unauthorized: 0, cli: 0, forged: 0, ownership: 0 };
 
   before(async function () {
+    if (testStore() !== 'file') return;
     const made = await createTestContainer();
     await seedWorld(made.configuration);
     world = made.dataDir;
   });
 
   beforeEach(async function () {
-    // Each test gets its own copy of the world (its own temp folder) rather than re-seeding it: same bytes, less fsync.
-    const dataDir = await makeTempDir();
-    await cp(world, dataDir, { recursive: true });
-    env = await createTestContainer({ dataDir });
+    if (testStore() === 'file') {
+      // Each test gets its own copy of the world (its own temp folder) rather than re-seeding it: same bytes, less fsync.
+      const dataDir = await makeTempDir();
+      await cp(world, dataDir, { recursive: true });
+      env = await createTestContainer({ dataDir });
+    } else {
+      // A database is not copied as a folder is: each test seeds the same world in a fresh one.
+      env = await createTestContainer();
+      await seedWorld(env.configuration);
+    }
   });
 
   afterEach(async function () {
@@ -184,8 +202,8 @@ describe('Feature: security — each role may do only what it holds the right fo
     for (const attack of attacks.unauthorized.cases) {
       const right = attack.expectedMissingRight;
       it(`${attack.name} (${attack.role} '${attack.actor}', ${attack.action}${attack.target ? ` ${attack.target.kind}:${attack.target.id}` : ''}) → FORBIDDEN, ${right ? `missing '${right}'` : 'allowed to nobody'}`, async function () {
-        const before = await diskState(env.dataDir);
-        const auditBefore = (await readAuditEntries(env.dataDir)).length;
+        const before = await storeState(env);
+        const auditBefore = (await auditEntriesOf(env)).length;
         const as = env.configuration.as({ actor: attack.actor, role: attack.role });
 
         const error = await rejection(ACTIONS[attack.action].call(as, attack.target));
@@ -197,13 +215,13 @@ describe('Feature: security — each role may do only what it holds the right fo
           expect(error.message).to.include('is a template and cannot be deleted');
         }
 
-        const added = await appendedSince(env.dataDir, auditBefore);
+        const added = await appendedSince(env, auditBefore);
         expect(added.map((e) => ({ actor: e.actor, role: e.role, action: e.action, outcome: e.outcome }))).to.deep.equal([
           { actor: attack.actor, role: attack.role, action: attack.auditAction, outcome: 'denied' },
         ]);
         expect(added[0]?.reason).to.match(/^FORBIDDEN: /).and.to.include(right ? `'${right}'` : 'cannot be deleted');
         if (attack.target) expect(added[0]?.target).to.deep.equal(attack.target);
-        expect(await diskState(env.dataDir), 'config/ and workflows/ as before').to.deep.equal(before);
+        expect(await storeState(env), 'config/ and workflows/ as before').to.deep.equal(before);
 
         if (attack.allowedTo) {
           // The very same request by a role that may make it goes through: the refusal was about the role.
@@ -224,14 +242,14 @@ describe('Feature: security — each role may do only what it holds the right fo
       const cli = attack.cli as NonNullable<UnauthorizedCase['cli']>;
       const right = attack.expectedMissingRight as Right;
       it(`${attack.name}: \`${cli.args.join(' ')}\` with the principal from ${cli.via}${cli.json ? ', --json' : ''} → exit 6 naming '${right}'`, async function () {
-        const before = await diskState(env.dataDir);
-        const auditBefore = (await readAuditEntries(env.dataDir)).length;
+        const before = await storeState(env);
+        const auditBefore = (await auditEntriesOf(env)).length;
         const who = { actor: attack.actor, role: attack.role };
         const principalEnv = { AGENTCFG_ACTOR: who.actor, AGENTCFG_ROLE: who.role };
         const adminEnv = { AGENTCFG_ACTOR: 'env-admin', AGENTCFG_ROLE: 'admin' };
         const flags = cli.via === 'env' ? [] : principalArgs(who);
         const body = (ACTIONS[attack.action] as { body?: (t: Target) => unknown }).body?.(attack.target);
-        const run = await runCli(['--dir', env.dataDir, ...(cli.json ? ['--json'] : []), ...flags, ...cli.args], {
+        const run = await runCli([...env.cliStore, ...(cli.json ? ['--json'] : []), ...flags, ...cli.args], {
           env: cli.via === 'env' ? principalEnv : cli.via === 'flags-over-env' ? adminEnv : {},
           ...(cli.args.includes('-') ? { stdin: JSON.stringify(body) } : {}),
         });
@@ -246,11 +264,11 @@ describe('Feature: security — each role may do only what it holds the right fo
           expect(run.stderr).to.match(/^agentcfg: FORBIDDEN: /).and.to.include(`the right '${right}'`);
           expect(run.stdout).to.equal('');
         }
-        const added = await appendedSince(env.dataDir, auditBefore);
+        const added = await appendedSince(env, auditBefore);
         expect(added.map((e) => ({ actor: e.actor, role: e.role, action: e.action, outcome: e.outcome }))).to.deep.equal([
           { actor: who.actor, role: who.role, action: attack.auditAction, outcome: 'denied' },
         ]);
-        expect(await diskState(env.dataDir)).to.deep.equal(before);
+        expect(await storeState(env)).to.deep.equal(before);
         ran.cli++;
       });
     }
@@ -259,13 +277,13 @@ describe('Feature: security — each role may do only what it holds the right fo
   describe('Scenario: positive controls — the rights each role does hold', function () {
     it('an editor creates, updates and deletes its own role, each change audited as ok with its actor and role', async function () {
       const eddie = env.configuration.as({ actor: 'eddie', role: 'editor' });
-      const auditBefore = (await readAuditEntries(env.dataDir)).length;
+      const auditBefore = (await auditEntriesOf(env)).length;
       const created = await eddie.createRole({ ...valid.role, id: 'eddies-role', name: "Eddie's Role" });
       const updated = await eddie.updateRole('eddies-role', { focusAreas: ['speed'] });
       const deleted = await eddie.deleteRole('eddies-role', { expectedVersion: 2 });
       expect([created.version, updated.version, deleted.version]).to.deep.equal([1, 2, 2]);
       expect(await env.configuration.getRole('eddies-role')).to.equal(null);
-      const added = await appendedSince(env.dataDir, auditBefore);
+      const added = await appendedSince(env, auditBefore);
       expect(added.map((e) => [e.actor, e.role, e.action, e.outcome, e.versionBefore, e.versionAfter])).to.deep.equal([
         ['eddie', 'editor', 'role.create', 'ok', null, 1],
         ['eddie', 'editor', 'role.update', 'ok', 1, 2],
@@ -282,17 +300,17 @@ describe('Feature: security — each role may do only what it holds the right fo
     it('an admin updates a template, which stays a template', async function () {
       const changed = await env.configuration.as({ actor: 'ada-admin', role: 'admin' }).updateRole('technical-advisor', { focusAreas: ['architecture'] });
       expect(changed).to.include({ version: 2, isTemplate: true });
-      const last = (await readAuditEntries(env.dataDir)).at(-1);
+      const last = (await auditEntriesOf(env)).at(-1);
       expect(last).to.deep.include({ actor: 'ada-admin', role: 'admin', action: 'role.update', outcome: 'ok', versionBefore: 1, versionAfter: 2 });
     });
 
     it('an editor named by AGENTCFG_ACTOR/AGENTCFG_ROLE creates a role through the binary (exit 0)', async function () {
-      const run = await runCli(['--dir', env.dataDir, '--json', 'role', 'create', '--file', '-'], {
+      const run = await runCli([...env.cliStore, '--json', 'role', 'create', '--file', '-'], {
         env: { AGENTCFG_ACTOR: 'eddie', AGENTCFG_ROLE: 'editor' },
         stdin: JSON.stringify({ ...valid.role, id: 'cli-role', name: 'CLI Role' }),
       });
       expect(run.code, run.stdout + run.stderr).to.equal(0);
-      expect((await readAuditEntries(env.dataDir)).at(-1)).to.deep.include({ actor: 'eddie', role: 'editor', action: 'role.create', outcome: 'ok' });
+      expect((await auditEntriesOf(env)).at(-1)).to.deep.include({ actor: 'eddie', role: 'editor', action: 'role.create', outcome: 'ok' });
     });
   });
 
@@ -302,7 +320,7 @@ describe('Feature: security — each role may do only what it holds the right fo
       const ctx = context as SecurityContext;
       const get = <T>(name: keyof typeof SERVICES) => env.container.get<T>(SERVICES[name]);
       const records = { personality: get<IPersonalityService>('IPersonalityService'), role: get<IRoleService>('IRoleService'), agent: get<IAgentService>('IAgentService') };
-      switch (`${attack.service}.${attack.method}`) {
+      switch (storageCall(attack)) {
         case 'IPersonalityService.create':
           return records.personality.create({ ...valid.personality, id: 'forged', name: 'Forged' }, { context: ctx });
         case 'IPersonalityService.update':
@@ -331,6 +349,8 @@ describe('Feature: security — each role may do only what it holds the right fo
           return records.agent.delete('ada-reviewer', { context: ctx });
         case 'IFileService.transaction':
           return get<IFileService>('IFileService').transaction((tx) => tx.write('personality', []), { context: ctx });
+        case 'IRecordStore.transact':
+          return env.container.get<IRecordStore>(IRecordStore).transact(async () => ({ commit: {}, result: undefined }), { context: ctx });
         case 'IWorkflowService.run':
           return get<IWorkflowService>('IWorkflowService').run(WORKFLOW as never, ctx);
         case 'IWorkflowService.recover':
@@ -372,11 +392,11 @@ describe('Feature: security — each role may do only what it holds the right fo
     }
 
     for (const attack of attacks.forgedContexts.cases) {
-      it(`${attack.service}.${attack.method} with ${attack.name} → FORBIDDEN, missing '${attack.expectedMissingRight}', nothing changed`, async function () {
+      it(`${storageCall(attack)} with ${attack.name} → FORBIDDEN, missing '${attack.expectedMissingRight}', nothing changed`, async function () {
         const context = forge(attack);
         if (attack.forge !== 'none') expect(context, 'the forged context looks like a real one').to.have.property('actor');
-        const before = await diskState(env.dataDir);
-        const auditBefore = (await readAuditEntries(env.dataDir)).length;
+        const before = await storeState(env);
+        const auditBefore = (await auditEntriesOf(env)).length;
 
         const error = await rejection(callService(attack, context));
         expect(error.code, error.message).to.equal('FORBIDDEN');
@@ -384,9 +404,9 @@ describe('Feature: security — each role may do only what it holds the right fo
         expect(error.message).to.include(`'${attack.expectedMissingRight}'`);
         if (attack.auditRole === undefined) expect(error.message).to.include('no security context issued by ConfigurationService');
 
-        const added = await appendedSince(env.dataDir, auditBefore);
+        const added = await appendedSince(env, auditBefore);
         expect(added.map((e) => ({ actor: e.actor, role: e.role, outcome: e.outcome }))).to.deep.equal([{ actor: attack.auditActor, role: attack.auditRole ?? null, outcome: 'denied' }]);
-        expect(await diskState(env.dataDir), 'config/ and workflows/ as before').to.deep.equal(before);
+        expect(await storeState(env), 'config/ and workflows/ as before').to.deep.equal(before);
 
         // The very same call with a genuine admin context goes through: the refusal was about the context.
         await callService(attack, env.configuration.as({ actor: 'carla', role: 'admin' }).issueContext());
@@ -426,9 +446,9 @@ describe('Feature: security — each role may do only what it holds the right fo
       it(`${attempt.name}: ${attempt.caller.role} '${attempt.caller.actor}' ${attempt.via === 'cli' ? `\`workflow ${attempt.operation}\`` : attempt.operation}${whose} → ${attempt.expected}`, async function () {
         const caller = env.configuration.as(attempt.caller);
         const target = attempt.workflow ? idOf(attempt.workflow) : '';
-        const before = await diskState(env.dataDir);
-        const auditBefore = (await readAuditEntries(env.dataDir)).length;
-        const cli = (args: string[]) => runCli(['--dir', env.dataDir, '--json', ...principalArgs(attempt.caller), 'workflow', ...args]);
+        const before = await storeState(env);
+        const auditBefore = (await auditEntriesOf(env)).length;
+        const cli = (args: string[]) => runCli([...env.cliStore, '--json', ...principalArgs(attempt.caller), 'workflow', ...args]);
 
         switch (attempt.expected) {
           case 'allowed': {
@@ -450,7 +470,7 @@ describe('Feature: security — each role may do only what it holds the right fo
               expect(error.context.missingRight).to.equal(right);
               expect(error.message).to.include(`'${right}'`).and.to.include(attempt.workflow?.owner as string);
             }
-            const added = await appendedSince(env.dataDir, auditBefore);
+            const added = await appendedSince(env, auditBefore);
             expect(added.map((e) => ({ actor: e.actor, role: e.role, action: e.action, workflowId: e.workflowId, outcome: e.outcome }))).to.deep.equal([
               { ...attempt.caller, action: 'workflow.show', workflowId: target, outcome: 'denied' },
             ]);
@@ -472,7 +492,7 @@ describe('Feature: security — each role may do only what it holds the right fo
             const reports = attempt.via === 'cli' ? await cli(['recover']).then((r) => (expect(r.code, r.stdout + r.stderr).to.equal(0), r.json<{ data: { workflowId: string }[] }>().data)) : await caller.recoverWorkflows({ includeFailed: true });
             expect(reports.map((r) => r.workflowId)).to.not.include(target);
             expect(await statusNow(attempt.workflow as WorkflowRef)).to.equal('FAILED');
-            expect(await diskState(env.dataDir)).to.deep.equal(before);
+            expect(await storeState(env)).to.deep.equal(before);
             break;
           }
         }

@@ -27,7 +27,8 @@ import { validRecords } from '../../support/records';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { CLI_OPERATIONS, LIBRARY_OPERATIONS, PLANTED_NAME, plantedPersonality, plantLink } from '../../support/symlink-plant';
-import { createTestContainer, makeTempDir } from '../../support/test-container';
+import { storeContents } from '../../support/store-state';
+import { createTestContainer, describeFileStoreOnly, makeTempDir, type TestContainer } from '../../support/test-container';
 
 const catalogue = loadAttackCatalogue();
 const STACK_LINE = /^\s+at /m;
@@ -44,9 +45,10 @@ function openAsIs(dataDir: string): IConfigurationService {
   return createContainer({ dataDir }).get<IConfigurationService>(IConfigurationService);
 }
 
-/** A data folder with the valid records, two records nothing uses, one kept version and one finished workflow. */
-async function preparedFolder(): Promise<{ dataDir: string; configuration: IConfigurationService; workflowId: string }> {
-  const { dataDir, configuration } = await createTestContainer();
+/** A store with the valid records, two records nothing uses, one kept version and one finished workflow. */
+async function preparedFolder(): Promise<{ env: TestContainer; dataDir: string; configuration: IConfigurationService; workflowId: string }> {
+  const env = await createTestContainer();
+  const { dataDir, configuration } = env;
   const valid = validRecords();
   await configuration.createPersonality(valid.personality);
   await configuration.createRole(valid.role);
@@ -55,7 +57,7 @@ async function preparedFolder(): Promise<{ dataDir: string; configuration: IConf
   await configuration.createRole({ ...valid.role, id: 'spare-r', name: 'Spare role' });
   await configuration.updatePersonality('spare-p', { description: 'an earlier description, kept in history' });
   const run = await configuration.runWorkflow({ name: 'setup', steps: [{ id: 'r', service: 'role', action: 'create', input: { ...valid.role, id: 'setup-role' } }] });
-  return { dataDir, configuration, workflowId: run.id };
+  return { env, dataDir, configuration, workflowId: run.id };
 }
 
 /** What a promise was rejected with (failing the test if it was not). */
@@ -95,15 +97,15 @@ describe('Feature: input hygiene — hostile input and planted links are refused
   });
 
   describe('Scenario: hostile bodies at every entry point (inputs)', function () {
-    let dataDir: string;
+    let env: TestContainer;
     let configuration: IConfigurationService;
-    let filesBefore: Record<string, Record<string, string>>;
+    let filesBefore: Record<string, Record<string, unknown>>;
     let bodies: string;
 
     before(async function () {
-      ({ dataDir, configuration } = await preparedFolder());
+      ({ env, configuration } = await preparedFolder());
       bodies = await makeTempDir('agentcfg-bodies-');
-      filesBefore = await dataFiles(dataDir);
+      filesBefore = await storeContents(env);
     });
 
     afterEach(async function () {
@@ -119,7 +121,7 @@ describe('Feature: input hygiene — hostile input and planted links are refused
         expect(error.code).to.equal(attack.expectCode);
         expectNamed(error.details, attack.expectPath, attack.messageIncludes);
         expectNoSecret(JSON.stringify({ message: error.message, details: error.details, context: error.context }), attack.secret);
-        expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+        expect(await storeContents(env)).to.deep.equal(filesBefore);
         // The refused request is on record, as who asked and why, without the secret it carried.
         const added = (await configuration.auditEntries()).slice(audited);
         expect(added.map((e) => [e.actor, e.outcome]), 'one audit entry for the refused request').to.deep.equal([[configuration.principal.actor, 'failed']]);
@@ -128,32 +130,32 @@ describe('Feature: input hygiene — hostile input and planted links are refused
       });
 
       it(`CLI --json on stdin refuses: ${attack.name}`, async function () {
-        const run = await runCliInProcess(['--dir', dataDir, ...inputCommand(attack, '-'), '--json'], { stdin: bodyText(attack) });
+        const run = await runCliInProcess([...env.cliStore, ...inputCommand(attack, '-'), '--json'], { stdin: bodyText(attack) });
         const error = jsonError(run, attack.expectCode);
         expectNamed(error.details, attack.expectPath, attack.messageIncludes);
         expectNoSecret(run.stdout + run.stderr, attack.secret);
-        expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+        expect(await storeContents(env)).to.deep.equal(filesBefore);
       });
 
       it(`CLI text output from --file refuses: ${attack.name}, printing no control character`, async function () {
         const file = join(bodies, `${passed}-${attack.kind}.json`);
         await writeFile(file, bodyText(attack));
-        const run = await runCliInProcess(['--dir', dataDir, ...inputCommand(attack, file)]);
+        const run = await runCliInProcess([...env.cliStore, ...inputCommand(attack, file)]);
         expect(run.code, run.stderr).to.equal(exitCodeFor(attack.expectCode as ErrorCode));
         expect(run.stderr).to.include(`  - ${attack.expectPath || '(value)'}: `);
         expect(run.stderr).to.not.match(RAW_CONTROL).and.to.not.match(STACK_LINE);
         expectNoSecret(run.stdout + run.stderr, attack.secret);
-        expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+        expect(await storeContents(env)).to.deep.equal(filesBefore);
       });
     }
 
     it('the agentcfg binary refuses a terminal escape read from stdin, without echoing it', async function () {
       const attack = catalogue.inputs.find((a) => a.messageIncludes === 'U+001B' && a.operation === 'create');
       if (!attack) throw new Error('the catalogue lost its escape-sequence case');
-      const run = await runCli(['--dir', dataDir, ...inputCommand(attack, '-')], { stdin: bodyText(attack) });
+      const run = await runCli([...env.cliStore, ...inputCommand(attack, '-')], { stdin: bodyText(attack) });
       expect(run.code, run.stderr).to.equal(3);
       expect(run.stderr).to.include(attack.expectPath).and.to.not.match(RAW_CONTROL);
-      expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+      expect(await storeContents(env)).to.deep.equal(filesBefore);
     });
 
     it('an update of a record others depend on is refused before a workflow journals the credential', async function () {
@@ -163,16 +165,16 @@ describe('Feature: input hygiene — hostile input and planted links are refused
       expect(error.code).to.equal('VALIDATION_ERROR');
       expect(error.details.some((d) => d.path.endsWith('customInstructions') && d.message.includes('secure store'))).to.equal(true);
       expectNoSecret(JSON.stringify(error.details) + error.message, secret?.secret);
-      expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+      expect(await storeContents(env)).to.deep.equal(filesBefore);
     });
   });
 
   describe('Scenario: ordinary text is accepted (benign)', function () {
-    let dataDir: string;
+    let env: TestContainer;
     let configuration: IConfigurationService;
 
     before(async function () {
-      ({ dataDir, configuration } = await preparedFolder());
+      ({ env, configuration } = await preparedFolder());
     });
 
     const create = (kind: string, body: Record<string, unknown>) =>
@@ -187,7 +189,7 @@ describe('Feature: input hygiene — hostile input and planted links are refused
 
       it(`CLI stores ${benign.kind}: ${benign.name}`, async function () {
         const { id: _id, ...body } = benign.body;
-        const run = await runCliInProcess(['--dir', dataDir, benign.kind, 'create', '--file', '-', '--json'], { stdin: JSON.stringify(body) });
+        const run = await runCliInProcess([...env.cliStore, benign.kind, 'create', '--file', '-', '--json'], { stdin: JSON.stringify(body) });
         expect(run.code, run.stdout + run.stderr).to.equal(0);
       });
     }
@@ -205,13 +207,13 @@ describe('Feature: input hygiene — hostile input and planted links are refused
   });
 
   describe('Scenario: ids that would name a path (traversal)', function () {
-    let dataDir: string;
+    let env: TestContainer;
     let configuration: IConfigurationService;
-    let filesBefore: Record<string, Record<string, string>>;
+    let filesBefore: Record<string, Record<string, unknown>>;
 
     before(async function () {
-      ({ dataDir, configuration } = await preparedFolder());
-      filesBefore = await dataFiles(dataDir);
+      ({ env, configuration } = await preparedFolder());
+      filesBefore = await storeContents(env);
     });
 
     for (const attack of catalogue.traversal) {
@@ -220,40 +222,45 @@ describe('Feature: input hygiene — hostile input and planted links are refused
         expect(error.code).to.equal(attack.expectCode);
         expectNamed(error.details, attack.expectPath);
         expect(error.message).to.include(`${attack.kind} id`);
-        expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+        expect(await storeContents(env)).to.deep.equal(filesBefore);
       });
 
       it(`CLI refuses ${[...idCommand(attack).args].join(' ')}: ${attack.name}`, async function () {
         const call = idCommand(attack);
-        const run = await runCliInProcess(['--dir', dataDir, ...call.args, '--json'], call.stdin === undefined ? {} : { stdin: call.stdin });
+        const run = await runCliInProcess([...env.cliStore, ...call.args, '--json'], call.stdin === undefined ? {} : { stdin: call.stdin });
         expectNamed(jsonError(run, attack.expectCode).details, attack.expectPath);
-        expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+        expect(await storeContents(env)).to.deep.equal(filesBefore);
       });
     }
 
     it('the agentcfg binary refuses `workflow show ../../etc/passwd` (exit 3)', async function () {
-      const run = await runCli(['--dir', dataDir, 'workflow', 'show', '../../etc/passwd', '--json']);
+      const run = await runCli([...env.cliStore, 'workflow', 'show', '../../etc/passwd', '--json']);
       jsonError(run, 'VALIDATION_ERROR');
       expect(run.stdout).to.not.include('root:');
     });
 
-    it('the journal store itself refuses a non-id, and does not list files whose names are not ids', async function () {
-      const store = new JournalStore(dataDir, nodeFileSystem);
-      expect(() => store.pathOf('../x')).to.throw().with.property('code', 'VALIDATION_ERROR');
-      expect((await rejection(store.read('../../etc/passwd'))).code).to.equal('VALIDATION_ERROR');
-      const stray = join(dataDir, 'workflows', 'Not An Id.jsonl');
-      await writeFile(stray, 'not a journal\n');
-      try {
-        const ids = (await configuration.listWorkflows()).map((r) => r.id);
-        expect(ids).to.have.length(1);
-        expect(await store.list()).to.deep.equal(ids);
-      } finally {
-        await rm(stray);
-      }
+    // About the folder's journal files: the file store's JournalStore, and a stray file in workflows/.
+    describeFileStoreOnly('Scenario: journal files named by ids', function () {
+      it('the journal store itself refuses a non-id, and does not list files whose names are not ids', async function () {
+        const { dataDir } = env;
+        const store = new JournalStore(dataDir, nodeFileSystem);
+        expect(() => store.pathOf('../x')).to.throw().with.property('code', 'VALIDATION_ERROR');
+        expect((await rejection(store.read('../../etc/passwd'))).code).to.equal('VALIDATION_ERROR');
+        const stray = join(dataDir, 'workflows', 'Not An Id.jsonl');
+        await writeFile(stray, 'not a journal\n');
+        try {
+          const ids = (await configuration.listWorkflows()).map((r) => r.id);
+          expect(ids).to.have.length(1);
+          expect(await store.list()).to.deep.equal(ids);
+        } finally {
+          await rm(stray);
+        }
+      });
     });
   });
 
-  describe('Scenario: a symlink in the data folder that leads outside it (symlinks)', function () {
+  // About the data folder's files: links planted in it.
+  describeFileStoreOnly('Scenario: a symlink in the data folder that leads outside it (symlinks)', function () {
     for (const attack of catalogue.symlinks) {
       for (const transport of ['library', 'CLI'] as const) {
         if (transport === 'library' && !attack.library) continue;
@@ -287,43 +294,47 @@ describe('Feature: input hygiene — hostile input and planted links are refused
     const tooLarge = MAX_FILE_BYTES + 1;
 
     it('CLI --file: a 64 MiB + 1 byte file, and an endless device, are a VALIDATION_ERROR naming --file', async function () {
-      const dataDir = await makeTempDir();
+      const { cliStore } = await createTestContainer();
       const big = join(await makeTempDir('agentcfg-big-'), 'big.json');
       await writeFile(big, '');
       await truncate(big, tooLarge);
       for (const file of existsSync('/dev/zero') ? [big, '/dev/zero'] : [big]) {
-        const run = await runCliInProcess(['--dir', dataDir, 'personality', 'create', '--file', file, '--json']);
+        const run = await runCliInProcess([...cliStore, 'personality', 'create', '--file', file, '--json']);
         expectNamed(jsonError(run, 'VALIDATION_ERROR').details, '--file', `larger than ${MAX_FILE_BYTES} bytes`);
       }
     });
 
     it('CLI stdin: 64 MiB + 1 byte is a VALIDATION_ERROR naming --file', async function () {
-      const dataDir = await makeTempDir();
-      const run = await runCliInProcess(['--dir', dataDir, 'import', '-', '--json'], { stdin: ' '.repeat(tooLarge) });
+      const { cliStore } = await createTestContainer();
+      const run = await runCliInProcess([...cliStore, 'import', '-', '--json'], { stdin: ' '.repeat(tooLarge) });
       expectNamed(jsonError(run, 'VALIDATION_ERROR').details, '--file', 'larger than');
     });
 
-    for (const stored of ['config/personalities.json', 'config/personalities.history.jsonl', 'workflows/{workflow}.jsonl']) {
-      it(`${stored} grown past the limit is an INTEGRITY_ERROR naming it; nothing is changed`, async function () {
-        const { dataDir, workflowId } = await preparedFolder();
-        const path = join(dataDir, stored.replace('{workflow}', workflowId));
-        await truncate(path, tooLarge);
-        const filesBefore = await dataFiles(dataDir);
-        const configuration = openAsIs(dataDir);
-        const read = stored.startsWith('workflows')
-          ? configuration.getWorkflow(workflowId)
-          : stored.includes('history')
-            ? configuration.recordHistory('personality', 'spare-p')
-            : configuration.getAllPersonalities();
-        const error = await rejection(read);
-        expect(error.code).to.equal('INTEGRITY_ERROR');
-        expect(error.message).to.include(path).and.to.include('larger than');
-        expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
-      });
-    }
+    // About the data folder's files: a collection, history or journal file grown on disk.
+    describeFileStoreOnly('Scenario: a stored file grown past the limit', function () {
+      for (const stored of ['config/personalities.json', 'config/personalities.history.jsonl', 'workflows/{workflow}.jsonl']) {
+        it(`${stored} grown past the limit is an INTEGRITY_ERROR naming it; nothing is changed`, async function () {
+          const { dataDir, workflowId } = await preparedFolder();
+          const path = join(dataDir, stored.replace('{workflow}', workflowId));
+          await truncate(path, tooLarge);
+          const filesBefore = await dataFiles(dataDir);
+          const configuration = openAsIs(dataDir);
+          const read = stored.startsWith('workflows')
+            ? configuration.getWorkflow(workflowId)
+            : stored.includes('history')
+              ? configuration.recordHistory('personality', 'spare-p')
+              : configuration.getAllPersonalities();
+          const error = await rejection(read);
+          expect(error.code).to.equal('INTEGRITY_ERROR');
+          expect(error.message).to.include(path).and.to.include('larger than');
+          expect(await dataFiles(dataDir)).to.deep.equal(filesBefore);
+        });
+      }
+    });
   });
 
-  describe('Scenario: tampered journals, histories and collection files', function () {
+  // About the data folder's files: journal, history and collection files edited by hand.
+  describeFileStoreOnly('Scenario: tampered journals, histories and collection files', function () {
     /** A journal line with a correct checksum whose data carries a `__proto__` key. */
     function pollutedEntry(seq: number): string {
       const data = JSON.parse('{"status":"RUNNING","__proto__":{"polluted":true}}') as Record<string, unknown>;
@@ -418,37 +429,40 @@ describe('Feature: input hygiene — hostile input and planted links are refused
   describe('Scenario: errors never print a stack trace', function () {
     afterEach(() => sinon.restore());
 
-    it('an internal error from the binary (a data folder that is a file) prints its message, no stack, in text and --json', async function () {
-      const file = join(await makeTempDir(), 'not-a-folder');
-      await writeFile(file, 'x');
-      const text = await runCli(['--dir', file, 'personality', 'list']);
-      expect(text.code).to.equal(1);
-      expect(text.stderr).to.include('INTERNAL_ERROR').and.to.not.match(STACK_LINE);
-      expect(jsonError(await runCli(['--dir', file, 'personality', 'list', '--json']), 'INTERNAL_ERROR').message).to.include('internal error');
-    });
+    // About the data folder: one that is a file, and the file service's reads failing, logged in the folder's logs/.
+    describeFileStoreOnly('Scenario: a data folder that cannot be used', function () {
+      it('an internal error from the binary (a data folder that is a file) prints its message, no stack, in text and --json', async function () {
+        const file = join(await makeTempDir(), 'not-a-folder');
+        await writeFile(file, 'x');
+        const text = await runCli(['--dir', file, 'personality', 'list']);
+        expect(text.code).to.equal(1);
+        expect(text.stderr).to.include('INTERNAL_ERROR').and.to.not.match(STACK_LINE);
+        expect(jsonError(await runCli(['--dir', file, 'personality', 'list', '--json']), 'INTERNAL_ERROR').message).to.include('internal error');
+      });
 
-    it('an unexpected error whose message carries a stack prints only its first line', async function () {
-      const dataDir = await makeTempDir();
-      const failure = new Error(`disk on fire\n    at burn (/srv/fire.js:1:1)\n    at Object.<anonymous> (/srv/fire.js:9:9)`);
-      expect(failure.stack).to.match(STACK_LINE); // the output below could show one
-      sinon.stub(JsonFileService.prototype, 'read').rejects(failure);
-      for (const json of [false, true]) {
-        const run = await runCliInProcess(['--dir', dataDir, 'personality', 'list', ...(json ? ['--json'] : [])]);
-        expect(run.code).to.equal(1);
-        expect(run.stdout + run.stderr).to.include('internal error: disk on fire').and.to.not.match(STACK_LINE);
-      }
-      // ...while the log keeps the stack, for whoever investigates.
-      const log = await readFile(join(dataDir, 'logs', 'agentcfg.log'), 'utf8');
-      expect(log).to.include('internal error').and.to.include('at burn (/srv/fire.js:1:1)');
+      it('an unexpected error whose message carries a stack prints only its first line', async function () {
+        const dataDir = await makeTempDir();
+        const failure = new Error(`disk on fire\n    at burn (/srv/fire.js:1:1)\n    at Object.<anonymous> (/srv/fire.js:9:9)`);
+        expect(failure.stack).to.match(STACK_LINE); // the output below could show one
+        sinon.stub(JsonFileService.prototype, 'read').rejects(failure);
+        for (const json of [false, true]) {
+          const run = await runCliInProcess(['--dir', dataDir, 'personality', 'list', ...(json ? ['--json'] : [])]);
+          expect(run.code).to.equal(1);
+          expect(run.stdout + run.stderr).to.include('internal error: disk on fire').and.to.not.match(STACK_LINE);
+        }
+        // ...while the log keeps the stack, for whoever investigates.
+        const log = await readFile(join(dataDir, 'logs', 'agentcfg.log'), 'utf8');
+        expect(log).to.include('internal error').and.to.include('at burn (/srv/fire.js:1:1)');
+      });
     });
 
     it('ordinary errors (not found, validation) print no stack either', async function () {
-      const dataDir = await makeTempDir();
+      const { cliStore } = await createTestContainer();
       for (const [args, code] of [
         [['personality', 'get', 'nobody'], 4],
         [['role', 'create', '--file', '-'], 3],
       ] as const) {
-        const run = await runCliInProcess(['--dir', dataDir, ...args], { stdin: '{"name": 1}' });
+        const run = await runCliInProcess([...cliStore, ...args], { stdin: '{"name": 1}' });
         expect(run.code, run.stderr).to.equal(code);
         expect(run.stderr).to.match(/^agentcfg: [A-Z_]+: /).and.to.not.match(STACK_LINE);
       }

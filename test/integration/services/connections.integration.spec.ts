@@ -2,11 +2,10 @@ import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from '../../../src/domain/kinds/connection';
-import { hashConfigFiles } from '../../support/disk';
-import { readAuditEntries } from '../../support/audit-log';
 import { validRecords } from '../../support/records';
 import { runCliInProcess } from '../../support/run-cli-in-process';
-import { createTestContainer, makeTempDir, type TestContainer } from '../../support/test-container';
+import { auditEntriesOf, storedRecords } from '../../support/store-state';
+import { createTestContainer, describeFileStoreOnly, type TestContainer } from '../../support/test-container';
 import { refusal } from '../../support/refusal';
 
 const cloud = { id: 'cloud', name: 'Cloud', provider: 'anthropic', apiKeyRef: 'env:ANTHROPIC_API_KEY', defaultModelId: 'claude-sonnet-4-0' } as const;
@@ -58,7 +57,7 @@ describe('Feature: connections, the fourth kind of record, added through the reg
 
   it('refuse what is not a connection: a missing baseUrl where one is needed, a URL that is not http(s), a key instead of where it lives', async function () {
     const connections = env.configuration.records('connection');
-    const before = await hashConfigFiles(env.dataDir);
+    const before = await storedRecords(env);
     const noUrl = await refusal(connections.create({ name: 'Box', provider: 'openai-compatible' }));
     expect(noUrl.code).to.equal('VALIDATION_ERROR');
     expect(noUrl.details.map((d) => d.path)).to.include('baseUrl');
@@ -73,7 +72,7 @@ describe('Feature: connections, the fourth kind of record, added through the reg
       expect(secret.details.map((d) => d.path)).to.include('apiKeyRef');
       expect(JSON.stringify(secret.details) + secret.message).not.to.include(key.slice(8));
     }
-    expect(await hashConfigFiles(env.dataDir), 'the records on disk are unchanged (the refusals are audited)').to.deep.equal(before);
+    expect(await storedRecords(env), 'the records stored are unchanged (the refusals are audited)').to.deep.equal(before);
   });
 
   it('are referenced by agents: a dangling or mismatched connectionId is a REFERENCE_ERROR, and one in use cannot be deleted', async function () {
@@ -140,39 +139,18 @@ describe('Feature: connections, the fourth kind of record, added through the reg
 
   it('are audited, and checked by rights: a viewer may read them but not change them', async function () {
     await env.configuration.records('connection').create(cloud);
-    const entries = await readAuditEntries(env.dataDir);
+    const entries = await auditEntriesOf(env);
     expect(entries.some((e) => e.action === 'connection.create' && e.target?.id === 'cloud' && e.outcome === 'ok')).to.equal(true);
     expect(entries.some((e) => e.action === 'connection.seed-template' && e.target?.id === 'local-ollama')).to.equal(true);
     const viewer = env.configuration.as({ actor: 'vic', role: 'viewer' });
     expect((await viewer.records('connection').list()).map((c) => c.id)).to.include('cloud');
     expect((await refusal(viewer.records('connection').create({ ...cloud, id: 'mine' }))).code).to.equal('FORBIDDEN');
-    const denied = (await readAuditEntries(env.dataDir)).filter((e) => e.outcome === 'denied' && e.actor === 'vic');
+    const denied = (await auditEntriesOf(env)).filter((e) => e.outcome === 'denied' && e.actor === 'vic');
     expect(denied.length).to.be.greaterThan(0);
   });
 
-  it('are found dangling by verify, and cleared from the agent by repair --prune-dangling', async function () {
-    const parts = await agentParts(env);
-    await env.configuration.records('connection').create(cloud);
-    const agent = await env.configuration.createAgent(agentOn(parts, 'cloud') as never);
-    // The connection removed behind agentcfg's back (a hand edit of its file).
-    const file = join(env.dataDir, 'config', 'connections.json');
-    const stored = JSON.parse(await readFile(file, 'utf8')) as { connections: Connection[] };
-    await writeFile(file, JSON.stringify({ ...stored, connections: stored.connections.filter((c) => c.id !== 'cloud') }));
-    const verify = await runCliInProcess(['--dir', env.dataDir, 'verify', '--json']);
-    expect(verify.code).to.equal(10);
-    const findings = verify.json<{ ok: false; error: { report: { findings: { code: string; message: string }[] } } }>().error.report.findings;
-    expect(findings.map((f) => f.code)).to.include('DANGLING_REFERENCE');
-    expect(findings.find((f) => f.code === 'DANGLING_REFERENCE')?.message).to.include("connection 'cloud'");
-    const repair = await runCliInProcess(['--dir', env.dataDir, 'repair', '--prune-dangling']);
-    expect(repair.code, repair.stdout + repair.stderr).to.equal(0);
-    const kept = await env.configuration.getAgent(agent.id);
-    expect(kept, 'the agent is kept').not.to.equal(null);
-    expect(kept?.connectionId, 'only its dangling reference is cleared').to.equal(undefined);
-  });
-
   it('have every record command on the command line, and agent resolve says which connection an agent uses', async function () {
-    const dir = await makeTempDir();
-    const cli = (args: string[], stdin?: string) => runCliInProcess(['--dir', dir, ...args], stdin === undefined ? {} : { stdin });
+    const cli = (args: string[], stdin?: string) => runCliInProcess([...env.cliStore, ...args], stdin === undefined ? {} : { stdin });
     expect((await cli(['connection', 'create', '--file', '-'], JSON.stringify(cloud))).code).to.equal(0);
     const list = await cli(['connection', 'list']);
     expect(list.stdout).to.match(/cloud\s+Cloud/).and.match(/local-ollama/).and.include('env:ANTHROPIC_API_KEY');
@@ -188,5 +166,29 @@ describe('Feature: connections, the fourth kind of record, added through the reg
     expect(resolved.stderr).to.include('connection: cloud (anthropic, key from env:ANTHROPIC_API_KEY)');
     expect((await cli(['agent', 'resolve', agent.id, '--json'])).json<{ data: { connection: { id: string } } }>().data.connection.id).to.equal('cloud');
     expect((await cli(['connection', 'delete', 'cloud'])).code).to.equal(7);
+  });
+
+  // A database cannot hold a dangling reference (its foreign keys refuse the delete): what is left dangling here is a
+  // collection file edited by hand.
+  describeFileStoreOnly('Scenario: a connection removed by a hand edit of its file', function () {
+    it('are found dangling by verify, and cleared from the agent by repair --prune-dangling', async function () {
+      const parts = await agentParts(env);
+      await env.configuration.records('connection').create(cloud);
+      const agent = await env.configuration.createAgent(agentOn(parts, 'cloud') as never);
+      // The connection removed behind agentcfg's back (a hand edit of its file).
+      const file = join(env.dataDir, 'config', 'connections.json');
+      const stored = JSON.parse(await readFile(file, 'utf8')) as { connections: Connection[] };
+      await writeFile(file, JSON.stringify({ ...stored, connections: stored.connections.filter((c) => c.id !== 'cloud') }));
+      const verify = await runCliInProcess(['--dir', env.dataDir, 'verify', '--json']);
+      expect(verify.code).to.equal(10);
+      const findings = verify.json<{ ok: false; error: { report: { findings: { code: string; message: string }[] } } }>().error.report.findings;
+      expect(findings.map((f) => f.code)).to.include('DANGLING_REFERENCE');
+      expect(findings.find((f) => f.code === 'DANGLING_REFERENCE')?.message).to.include("connection 'cloud'");
+      const repair = await runCliInProcess(['--dir', env.dataDir, 'repair', '--prune-dangling']);
+      expect(repair.code, repair.stdout + repair.stderr).to.equal(0);
+      const kept = await env.configuration.getAgent(agent.id);
+      expect(kept, 'the agent is kept').not.to.equal(null);
+      expect(kept?.connectionId, 'only its dangling reference is cleared').to.equal(undefined);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { hashConfigFiles } from '../../support/disk';
 import { validRecords } from '../../support/records';
+import { storedRecords } from '../../support/store-state';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 import { refusal } from '../../support/refusal';
 
@@ -29,7 +29,7 @@ describe('Feature: records keep what other tools know about them, in `extensions
 
   it('extensions are checked like every other field: a credential, a control character, a polluting key or too much is refused by path, and nothing is written', async function () {
     const { personality } = validRecords();
-    const before = await hashConfigFiles(env.dataDir);
+    const before = await storedRecords(env);
     const key = ['sk', 'ant', 'api03', 'Xy7Qw2Er9Ty4Ui1Op6As3Df8Gh5Jk0Lz'].join('-');
     const cases: [unknown, string][] = [
       [{ chara: { notes: `use ${key}` } }, 'extensions.chara.notes'],
@@ -43,6 +43,6 @@ describe('Feature: records keep what other tools know about them, in `extensions
       expect(error.details.map((d) => d.path), path).to.include(path);
       expect(JSON.stringify(error.toJSON())).to.not.contain(key);
     }
-    expect(await hashConfigFiles(env.dataDir)).to.deep.equal(before);
+    expect(await storedRecords(env)).to.deep.equal(before);
   });
 });

@@ -8,7 +8,8 @@ import { IFileService } from '../../../src/storage/file/file-service';
 import { JsonFileService } from '../../../src/storage/file/json-file-service';
 import { hashConfigFiles } from '../../support/disk';
 import { validRecords } from '../../support/records';
-import { createTestContainer, type TestContainer } from '../../support/test-container';
+import { storedRecords } from '../../support/store-state';
+import { createTestContainer, describeFileStoreOnly, type TestContainer } from '../../support/test-container';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -44,9 +45,9 @@ describe('Feature: personality, role and agent services keep records valid, vers
       ]);
       expect(roles.every((r) => r.systemPrompt.trim().length > 40)).to.equal(true);
       expect((await env.configuration.getPersonality('balanced'))?.isTemplate).to.equal(true);
-      const before = await hashConfigFiles(env.dataDir);
+      const before = await storedRecords(env);
       await env.configuration.initialize();
-      expect(await hashConfigFiles(env.dataDir)).to.deep.equal(before);
+      expect(await storedRecords(env)).to.deep.equal(before);
     });
 
     it('refuses to change a template for an editor and to delete one for anybody (FORBIDDEN)', async function () {
@@ -183,7 +184,8 @@ describe('Feature: personality, role and agent services keep records valid, vers
     });
   });
 
-  describe('Scenario: storage failures surface as typed errors and leave the disk as it was', function () {
+  // About the data folder's files: a fake of the file service, and raw file-system errors.
+  describeFileStoreOnly('Scenario: storage failures surface as typed errors and leave the disk as it was', function () {
     it('a FileService fake whose writes fail makes the change fail with the cause kept, and nothing changes', async function () {
       const real = env.container.get<JsonFileService>(IFileService);
       const failing: IFileService = {

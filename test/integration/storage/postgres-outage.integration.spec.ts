@@ -124,4 +124,53 @@ describe('Feature: the PostgreSQL server goes away and comes back', function () 
     }
     expect((await configuration.getPersonality(personality.id))?.version).to.equal(2);
   });
+
+  // Where the workflow's transaction is made to wait, so its backend can be terminated there: on a record its
+  // second step updates (mid-step), and on the audit chain's lock taken just before COMMIT (mid-store).
+  const holds = [
+    { where: 'in the middle of a step', sql: (ids: { personality: string }) => [`SELECT 1 FROM agentcfg_personalities WHERE id = $1 FOR UPDATE`, [ids.personality]] as const, lock: 'transactionid' },
+    { where: 'while it is being stored', sql: () => ['SELECT pg_advisory_xact_lock(7420002)', []] as const, lock: 'advisory' },
+  ];
+  for (const hold of holds) {
+    it(`a backend terminated ${hold.where} of a workflow's transaction: nothing of that try is stored, the workflow runs again whole and completes once`, async function () {
+      const { personality, role } = validRecords();
+      await configuration.createPersonality(personality);
+      const definition = {
+        name: 'new-role-and-calmer',
+        steps: [
+          { id: 'newRole', service: 'role', action: 'create', input: { ...role, id: 'reviewer', name: 'Reviewer' } },
+          { id: 'calmer', service: 'personality', action: 'update', input: { id: personality.id, patch: { neuroticism: 5 } } },
+        ],
+      };
+      const killer = new Client({ connectionString: cluster.url });
+      await killer.connect();
+      let run;
+      try {
+        await killer.query('BEGIN');
+        const [sql, values] = hold.sql({ personality: personality.id });
+        await killer.query(sql, [...values]);
+        const running = configuration.runWorkflow(definition);
+        let victim: number | undefined;
+        for (let i = 0; i < 200 && victim === undefined; i++) {
+          const { rows } = await killer.query<{ pid: number }>('SELECT pid FROM pg_locks WHERE locktype = $1 AND NOT granted AND pid <> pg_backend_pid()', [hold.lock]);
+          victim = rows[0]?.pid;
+          if (victim === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(victim, "the workflow's transaction waits on the held lock").to.be.a('number');
+        await killer.query('SELECT pg_terminate_backend($1)', [victim]);
+        await killer.query('COMMIT');
+        run = await running;
+      } finally {
+        await killer.end();
+      }
+      expect(run.status, JSON.stringify(run.error)).to.equal('COMPLETED');
+      expect((await configuration.getPersonality(personality.id))?.version, 'the update is made once').to.equal(2);
+      expect((await configuration.getRole('reviewer'))?.version).to.equal(1);
+      expect((await configuration.listWorkflows()).map((w) => [w.id, w.status]), 'only the run that completed is stored').to.deep.equal([[run.id, 'COMPLETED']]);
+      const admin = configuration.as({ actor: 'auditor', access: 'admin' });
+      const entries = await admin.auditEntries();
+      expect(entries.filter((e) => e.action === 'personality.update').map((e) => e.workflowId), 'one audited update, of the run that completed').to.deep.equal([run.id]);
+      expect(await admin.verifyAudit()).to.include({ ok: true });
+    });
+  }
 });

@@ -2,14 +2,14 @@
 // read, with the merge strategy, and checks before each update that its own previous write is still there.
 // A merge whose base has left the kept history (others made 20+ changes meanwhile) is refused with CONFLICT,
 // like a lock timeout (UNAVAILABLE); the worker then reads again and retries, as a client would.
-// Usage: merge-worker <dataDir> <personalityId> <field> <count>; prints {"field", "lost", "merged", "retried"}.
+// Usage: merge-worker <dataDir|postgres://…> <personalityId> <field> <count>; prints {"field", "lost", "merged", "retried"}.
 import 'reflect-metadata';
 import { hasErrorCode } from '../../../src/domain/errors/agentcfg-error';
 import { createConfigurationService } from '../../../src/create-configuration-service';
 
 async function main(): Promise<void> {
-  const [dataDir, id, field, countText] = process.argv.slice(2) as [string, string, string, string];
-  const configuration = await createConfigurationService({ dataDir });
+  const [store, id, field, countText] = process.argv.slice(2) as [string, string, string, string];
+  const configuration = await createConfigurationService(/^postgres(ql)?:\/\//.test(store) ? { store: { url: store } } : { dataDir: store });
   let lost = 0;
   let merged = 0;
   let retried = 0;
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(`${JSON.stringify({ field, lost, merged, retried })}\n`);
+  await configuration.close();
 }
 
 main().catch((error: unknown) => {
