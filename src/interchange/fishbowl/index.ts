@@ -1,4 +1,4 @@
-/** Reading Fishbowl's settings (its user-data folder, or one of its files) into typed objects. */
+/** Fishbowl's settings (its user-data folder, or one of its files): read into typed objects, mapped to and from a bundle. */
 export type { FishbowlAgent } from './agents';
 export {
   FISHBOWL_AGENT_BEHAVIOURS,
@@ -11,6 +11,7 @@ export {
   type FishbowlLegacyBehaviourKey,
 } from './behaviours';
 export { FISHBOWL_FILES, type FishbowlFileKind } from './files';
+export { bundleToFishbowl, type FishbowlExportOptions, type FishbowlFileName } from './from-bundle';
 export { FISHBOWL_PROVIDERS, type FishbowlLlmConfig } from './llm-configs';
 export type { FishbowlPersonality, FishbowlPersonalityLayout } from './personalities';
 export { readFishbowlFile } from './read-file';
@@ -18,3 +19,4 @@ export { readFishbowlFolder } from './read-folder';
 export type { FishbowlRole } from './roles';
 export type { FishbowlFileInfo, FishbowlSettings } from './settings';
 export { looksLikeFishbowl } from './shape';
+export { fishbowlToBundle } from './to-bundle';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCredentialName } from './credential-fields';
+import { isCredentialName } from '../credential-fields';
 import { definedFields, extraFields, fishbowlId, fishbowlRequiredText, isoDateTime, recordList } from './schema-parts';
 
 /** The providers Fishbowl's LLM configurations name. */

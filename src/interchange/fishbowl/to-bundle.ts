@@ -1,19 +1,19 @@
 import type { Bundle } from '../../domain/bundle';
-import { ID_PATTERN } from '../../domain/ids';
 import { PERSONALITY_TRAITS, type PersonalityTrait } from '../../domain/personality/personality';
+import { DEFAULT_AGENT_COLOUR } from '../agent-colour';
+import { idFromName } from '../import-ids';
 import type { MappedRecord, MappingReport } from '../mapping-report';
 import type { FishbowlSettings } from './settings';
 
-/** An agent needs a colour and Fishbowl's have none: this neutral grey is used, and the report says so. */
-export const DEFAULT_AGENT_COLOUR = '#6B7280';
-
 const TRAITS: ReadonlySet<string> = new Set(PERSONALITY_TRAITS);
 
-/** The id agentcfg gives a source id: as it is when it is a valid id, else lower-cased with other characters as `-`. */
+/**
+ * The id agentcfg gives a source id: as it is when it is a valid id, else lower-cased with other characters as `-`.
+ * Not ImportIds: Fishbowl's ids are unique already, and a record imported before must get the same id again, so
+ * this rule stays as it shipped (no end trimmed, no suffix).
+ */
 function agentcfgId(sourceId: string): string {
-  if (ID_PATTERN.test(sourceId)) return sourceId;
-  const cleaned = sourceId.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 64);
-  return ID_PATTERN.test(cleaned) ? cleaned : `fishbowl-${Buffer.from(sourceId).toString('hex').slice(0, 40)}`;
+  return idFromName(sourceId) ?? `fishbowl-${Buffer.from(sourceId).toString('hex').slice(0, 40)}`;
 }
 
 function record(kind: MappedRecord['kind'], sourceId: string): MappedRecord {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../../domain/errors/errors';
 import { findExcessNesting } from '../../domain/validation/nesting';
 import { parseInput } from '../../domain/validation/parse-input';
-import { findCredentialFields } from './credential-fields';
+import { findCredentialFields } from '../credential-fields';
 
 /**
  * Validates one parsed settings file against its schema: nesting first (so the walks after it are bounded), then

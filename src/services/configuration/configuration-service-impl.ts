@@ -15,7 +15,7 @@ import { KINDS, RECORD_KINDS, referencesTo, type RecordKind } from '../../domain
 import type { KindDefinition } from '../../domain/kinds/kind';
 import type { AnyRecord, RecordOf } from '../../domain/records';
 import type { IRecordServices, RecordServiceOf } from '../shared/record-services';
-import type { ConfigurationSummary, DeleteOptions, DeletePersonalityOptions, IConfigurationService, RecordsApi, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
+import type { ConfigurationSummary, DeleteOptions, DeletePersonalityOptions, IConfigurationService, ImportOptions, ImportOutcome, RecordsApi, ResolvedAgent, UpdateOptions, WorkflowOutcome } from './configuration-service';
 import { seedTemplates } from './seed-templates';
 import type { IChangeFeed, ChangeListener, Disposable } from '../../storage/change-feed';
 import type { IConsistencyService, RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
@@ -24,7 +24,7 @@ import { AgentcfgError } from '../../domain/errors/agentcfg-error';
 import type { ErrorCode } from '../../domain/errors/error-code';
 import { ConflictError, ValidationError } from '../../domain/errors/errors';
 import { parseInput } from '../../domain/validation/parse-input';
-import { WorkflowStatus, type WorkflowDefinition } from '../../domain/workflow/workflow-definition';
+import { isCustomStep, WorkflowStatus, type WorkflowDefinition } from '../../domain/workflow/workflow-definition';
 import type { WorkflowRun } from '../../workflow/workflow-run';
 import type { IWorkflowService, RecoverOptions, RecoveryReport } from '../../workflow/workflow-service';
 import type { IAccessControl } from '../../security/access-control';
@@ -36,7 +36,8 @@ import type { Right } from '../../security/rights';
 import { principalSchema, type Principal, type PrincipalInput, type SecurityContext } from '../../security/security-context';
 import { auditFilterSchema } from '../../audit/audit-filter';
 import { guarded } from '../../security/guarded';
-import { cascadeDeleteWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow, importWorkflow } from './built-in-workflows';
+import { cascadeDeleteWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow } from './built-in-workflows';
+import { ON_CONFLICT, planImport } from './import-plan';
 import { changedPaths } from '../../domain/conflict/field-paths';
 import { resolveUpdate, type FieldSource } from '../../domain/conflict/resolve-update';
 
@@ -65,6 +66,9 @@ interface SharedState {
 
 /** The actor start-up work runs as: seeding templates and undoing workflows a killed process left half-done. */
 const SYSTEM_ACTOR = 'system';
+
+/** An import's options, checked like any input. */
+const importOptionsSchema = z.strictObject({ onConflict: z.enum(ON_CONFLICT).default('fail') });
 
 /**
  * Coordinates the personality, role, agent, file and workflow services behind one API, acting for one
@@ -338,16 +342,21 @@ export class ConfigurationService implements IConfigurationService {
     });
   }
 
-  async importBundle(bundle: unknown): Promise<WorkflowOutcome<CountsByKind>> {
+  async importBundle(bundle: unknown, options: ImportOptions = {}): Promise<ImportOutcome> {
     return this.request('write', 'import', async (context) => {
       const parsed = parseInput(bundleSchema, bundle, 'bundle', { service: 'configuration', operation: 'import' });
+      const { onConflict } = parseInput(importOptionsSchema, options, 'import options', { service: 'configuration', operation: 'import' });
       const plurals = RECORD_KINDS.map((kind) => KINDS[kind].plural);
-      const result = Object.fromEntries(plurals.map((plural) => [plural, (parsed[plural] as unknown[]).length])) as CountsByKind;
-      if (Object.values(result).every((n) => n === 0)) {
+      if (plurals.every((plural) => (parsed[plural] as unknown[]).length === 0)) {
         const kinds = `${plurals.slice(0, -1).join(', ')} or ${plurals[plurals.length - 1]}`;
         throw new ValidationError('the bundle holds no records to import', [{ path: '', message: `no ${kinds}` }]);
       }
-      return { result, workflow: await this.completed(await this.changed(this.workflows.run(importWorkflow(parsed), context))) };
+      const existing = new Map(await Promise.all(RECORD_KINDS.map(async (kind) => [kind, new Map((await this.serviceOf(kind).list()).map((r) => [r.id, r as Record<string, unknown>]))] as const)));
+      const { definition, conflicts } = planImport(parsed, existing, onConflict);
+      const written = (kind: RecordKind) => definition.steps.filter((step) => !isCustomStep(step) && step.service === kind).length;
+      const result = { ...(Object.fromEntries(RECORD_KINDS.map((kind) => [KINDS[kind].plural, written(kind)])) as CountsByKind), conflicts };
+      if (definition.steps.length === 0) return { result, workflow: null };
+      return { result, workflow: await this.completed(await this.changed(this.workflows.run(definition, context))) };
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Agent, AgentInput, AgentPatch } from '../../domain/agent/agent';
+import type { ImportConflict, OnConflict } from './import-plan';
 import type { Personality, PersonalityInput, PersonalityPatch } from '../../domain/personality/personality';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
 import type { Connection } from '../../domain/kinds/connection';
@@ -156,10 +157,28 @@ export interface IConfigurationService {
   recoverWorkflows(options?: RecoverOptions): Promise<RecoveryReport[]>;
   /** Creates the personality and role (inline, or uses existing ids) and the agent, all or nothing. */
   createAgentWithDependencies(request: AgentWithDependencies): Promise<WorkflowOutcome<{ personality: Personality; role: Role; agent: Agent }>>;
-  /** Creates every record of a bundle, all or nothing. */
-  importBundle(bundle: Bundle | unknown): Promise<WorkflowOutcome<CountsByKind>>;
+  /**
+   * Creates every record of a bundle, all or nothing. A record whose id is taken is refused (`fail`, the default:
+   * CONFLICT naming each, nothing written), left as it is (`skip`), replaced (`overwrite`) or created under a new id
+   * (`rename`); the result counts the records written and says what became of each taken id.
+   */
+  importBundle(bundle: Bundle | unknown, options?: ImportOptions): Promise<ImportOutcome>;
   /** The user's records (templates left out) as a bundle that `importBundle` accepts. */
   exportBundle(): Promise<Bundle>;
+}
+
+/** How an import treats ids that are taken. */
+export interface ImportOptions {
+  onConflict?: OnConflict;
+}
+
+/** What an import wrote (records per kind, created or replaced), and what became of each record whose id was taken. */
+export type ImportResult = CountsByKind & { conflicts: ImportConflict[] };
+
+/** An import's result, and the workflow that wrote it (none when every record was skipped). */
+export interface ImportOutcome {
+  result: ImportResult;
+  workflow: WorkflowRun | null;
 }
 
 /** Injection token for the configuration service. */

@@ -133,8 +133,8 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
 
       const target = await createTestContainer();
       const { result, workflow } = await target.configuration.importBundle(JSON.parse(JSON.stringify(bundle)));
-      expect(result).to.deep.equal({ personalities: 1, roles: 1, connections: 0, agents: 2 });
-      expect(workflow.status).to.equal('COMPLETED');
+      expect(result).to.deep.equal({ personalities: 1, roles: 1, connections: 0, agents: 2, conflicts: [] });
+      expect(workflow?.status).to.equal('COMPLETED');
       const mine = await snapshotRecords(env.configuration);
       const theirs = await snapshotRecords(target.configuration);
       for (const kind of ['personalities', 'roles', 'agents'] as const) {
@@ -222,7 +222,7 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
 
         const exported = join(env.dataDir, 'bundle.json');
         const exportRun = await run([...env.cliStore, 'export', '--file', exported]);
-        expect(exportRun.stdout).to.include('Exported 1 personalities, 0 roles and 1 agents');
+        expect(exportRun.stdout).to.include('Exported 1 personalities, 0 roles, 0 connections, 1 agents as bundle to');
         const toStdout = await run([...env.cliStore, 'export']);
         expect(JSON.parse(toStdout.stdout)).to.deep.include({ schemaVersion: 1 });
 
@@ -233,7 +233,7 @@ describe('Feature: multi-service orchestration through the ConfigurationService'
 
         const imported = await run([...env.cliStore, 'import', exported]);
         expect(imported.code, imported.stderr).to.equal(0);
-        expect(imported.stdout).to.include('Imported 1 personalities, 0 roles and 1 agents');
+        expect(imported.stdout).to.include('Imported 1 personalities, 0 roles, 0 connections, 1 agents from bundle');
         const twice = await run([...env.cliStore, 'import', '-', '--json'], { stdin: await readFile(exported, 'utf8') });
         expect(twice.code).to.equal(5);
         expect((await env.configuration.getAllAgents()).map((a) => a.id)).to.deep.equal(['ada-reviewer']);
