@@ -31,6 +31,9 @@ type Stored = { id: string; version: number; createdAt: string; updatedAt: strin
 /** How many times a commit whose connection failed before COMMIT is tried in all. */
 const COMMIT_ATTEMPTS = 4;
 
+/** How many times a plan whose record changed under it is planned again before its CONFLICT stands. */
+const REPLANS = 3;
+
 /** Serialises record commits, like the file store's folder lock: a plan's reads see no other commit land. */
 const COMMIT_LOCK = 7_420_000;
 
@@ -124,27 +127,31 @@ export class PostgresRecordStore implements IRecordStore {
   }
 
   async transact<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions = {}): Promise<T> {
-    return (await this.run(plan, options, true)).result;
+    return (await this.run(plan, options, true, true)).result;
   }
 
   /**
    * Runs a commit in one transaction. A connection that fails before COMMIT was sent rolled the transaction back
    * with it, so the whole commit is tried again, plan included (a few times, backing off); one that fails after
-   * is UNAVAILABLE, for nobody can say whether the commit landed.
+   * is UNAVAILABLE, for nobody can say whether the commit landed. A plan (`replannable`) that finds its record
+   * changed by then is planned again from what is there now (a workflow's transaction, which takes no commit lock,
+   * may change a record between a plan's read and its write): the record service then merges, or refuses, by the
+   * caller's strategy, as it would have had the plan read the newer version.
    */
-  private async run<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions, writesRecords: boolean): Promise<{ result: T; receipt: CommitReceipt }> {
+  private async run<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions, writesRecords: boolean, replannable = false): Promise<{ result: T; receipt: CommitReceipt }> {
     if (writesRecords) await this.access.authorize(options.context, 'write', { action: 'store.commit' });
     // Listeners that subscribed before this commit are told about it, however fast it lands.
     if (writesRecords) await this.changes.settled();
     const workflow = this.workflowOf(options.workflowId);
-    if (workflow) return this.runIn(workflow, plan, options);
-    for (let attempt = 1; ; attempt++) {
+    if (workflow) return this.runIn(workflow, plan, options, replannable);
+    for (let attempt = 1, replanned = 0; ; attempt++) {
       const outcome = await this.attempt(plan, options, writesRecords);
       if ('done' in outcome) {
         if (writesRecords) await this.changes.check().catch(() => undefined);
         return outcome.done;
       }
       const typed = typedCommitError(outcome.error);
+      if (replannable && isVersionRace(typed) && replanned++ < REPLANS) continue;
       if (!outcome.retryable || attempt >= COMMIT_ATTEMPTS || !hasErrorCode(typed, 'UNAVAILABLE')) throw typed;
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
@@ -196,19 +203,22 @@ export class PostgresRecordStore implements IRecordStore {
    * A commit inside a workflow's transaction: planned and applied there, its audit entries and journal events held
    * for the transaction's end. Nothing of it is visible to anyone else until the workflow is stored.
    */
-  private async runIn<T>(workflow: WorkflowTransaction, plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions): Promise<{ result: T; receipt: CommitReceipt }> {
-    try {
-      return await workflow.run(async (client) => {
-        const planned = await plan(viewOf(client));
-        const { commit } = planned;
-        if (options.signal?.aborted) throw cancelled();
-        const touched = await this.apply(client, commit);
-        workflow.holdAudit(commit.audit ?? []);
-        const journal = commit.journal ? workflow.holdJournal(commit.journal.events) : [];
-        return { result: { result: planned.result, receipt: { audit: [], journal } }, touched };
-      });
-    } catch (error) {
-      throw typedCommitError(error);
+  private async runIn<T>(workflow: WorkflowTransaction, plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions, replannable: boolean): Promise<{ result: T; receipt: CommitReceipt }> {
+    for (let replanned = 0; ; replanned++) {
+      try {
+        return await workflow.run(async (client) => {
+          const planned = await plan(viewOf(client));
+          const { commit } = planned;
+          if (options.signal?.aborted) throw cancelled();
+          const touched = await this.apply(client, commit);
+          workflow.holdAudit(commit.audit ?? []);
+          const journal = commit.journal ? workflow.holdJournal(commit.journal.events) : [];
+          return { result: { result: planned.result, receipt: { audit: [], journal } }, touched };
+        });
+      } catch (error) {
+        const typed = typedCommitError(error);
+        if (!replannable || !isVersionRace(typed) || replanned >= REPLANS) throw typed;
+      }
     }
   }
 
@@ -361,6 +371,11 @@ function viewOf(client: PoolClient): StoreReader {
     get: (kind, id) => readOne(client, kind, id),
     history: (kind, id) => readHistory(client, kind, id),
   };
+}
+
+/** The store found a record at another version than the plan read (not a refusal of the record service's own). */
+function isVersionRace(error: unknown): boolean {
+  return hasErrorCode(error, 'CONFLICT') && error.context.service === 'store';
 }
 
 function changesRecords(commit: Commit): boolean {
