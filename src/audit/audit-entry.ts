@@ -27,6 +27,8 @@ export interface AuditEvent {
   outcome: AuditOutcome;
   /** Why a request was denied or failed: the error code and message. */
   reason?: string;
+  /** For `token.create`: the access level the new token grants. */
+  grants?: string;
   /** For `audit.tampered`: the line found tampered with when the log was next written. */
   tamperedLine?: number;
 }

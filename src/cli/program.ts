@@ -16,6 +16,7 @@ import { workflowCommands } from './workflow-commands';
 import { repairCommand, verifyCommand } from './consistency-commands';
 import { watchCommand } from './watch-command';
 import { auditCommands } from './audit-commands';
+import { tokenCommands } from './token-commands';
 import { dbCommands } from './db-commands';
 
 function packageVersion(): string {
@@ -58,6 +59,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   program.addCommand(repairCommand(io, result));
   program.addCommand(watchCommand(io, result));
   program.addCommand(auditCommands(io, result));
+  program.addCommand(tokenCommands(io, result));
   program.addCommand(dbCommands(io, result));
 
   const configure = (command: Command): void => {

@@ -12,6 +12,7 @@ import { postgresStoreModule } from '../storage/postgres/postgres-module';
 import type { PostgresStoreOptions } from '../storage/postgres/postgres-record-store';
 import type { StorageOptions } from '../storage/storage-options';
 import { recordsModule } from '../services/shared/records-module';
+import { tokensModule } from '../services/tokens/tokens-module';
 import { resilienceModule } from '../resilience/resilience-module';
 import type { ResilienceOverrides } from '../resilience/service-policies';
 import { workflowModule } from '../workflow/workflow-module';
@@ -66,6 +67,7 @@ export function createContainer(options: ContainerOptions): Container {
     resilienceModule(resilience),
     workflowModule,
     consistencyModule,
+    tokensModule,
     configurationModule(authority.issue, principal ? parseInput(principalSchema, principal, 'principal', { operation: 'createContainer' }) : defaultPrincipal()),
   );
   return container;

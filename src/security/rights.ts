@@ -15,11 +15,13 @@ export type Right =
   /** Repair the data folder. */
   | 'repair'
   /** Read the audit log. */
-  | 'read-audit';
+  | 'read-audit'
+  /** Create, list and revoke access tokens. */
+  | 'manage-tokens';
 
 const VIEWER: readonly Right[] = ['read'];
 const EDITOR: readonly Right[] = [...VIEWER, 'write', 'run-workflow'];
-const ADMIN: readonly Right[] = [...EDITOR, 'manage-templates', 'manage-workflows', 'repair', 'read-audit'];
+const ADMIN: readonly Right[] = [...EDITOR, 'manage-templates', 'manage-workflows', 'repair', 'read-audit', 'manage-tokens'];
 
 const RIGHTS: Readonly<Record<AccessLevel, ReadonlySet<Right>>> = {
   viewer: new Set(VIEWER),

@@ -8,10 +8,11 @@ import { IConsistencyService } from '../consistency/consistency-service';
 import { IChangeFeed } from '../../storage/change-feed';
 import { IRecordStore } from '../../storage/record-store';
 import { IRecordServices } from '../shared/record-services';
+import { ITokenService } from '../tokens/token-service';
 import { IConfigurationService } from './configuration-service';
 import { ConfigurationService, type ConfigurationParts } from './configuration-service-impl';
 
-type Parts = [IRecordStore, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog];
+type Parts = [IRecordStore, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog, ITokenService];
 
 /**
  * Binds the configuration service, handing it the authority's `issue` in a closure: no other binding holds
@@ -21,11 +22,11 @@ export function configurationModule(issue: ContextAuthority['issue'], principal:
   return new ContainerModule(({ bind }) => {
     bind<IConfigurationService>(IConfigurationService)
       .toResolvedValue(
-        (...[store, records, workflows, consistency, feed, access, audit]: Parts) => {
-          const parts: ConfigurationParts = { store, records, workflows, consistency, feed, access, audit, issue };
+        (...[store, records, workflows, consistency, feed, access, audit, tokens]: Parts) => {
+          const parts: ConfigurationParts = { store, records, workflows, consistency, feed, access, audit, tokens, issue };
           return new ConfigurationService(parts, principal);
         },
-        [IRecordStore, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog],
+        [IRecordStore, IRecordServices, IWorkflowService, IConsistencyService, IChangeFeed, IAccessControl, IAuditLog, ITokenService],
       )
       .inSingletonScope();
   });

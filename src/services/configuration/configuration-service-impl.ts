@@ -33,7 +33,8 @@ import type { AuditEntry } from '../../audit/audit-entry';
 import type { AuditVerification } from '../../audit/audit-chain';
 import type { ContextAuthority } from '../../security/context-authority';
 import type { Right } from '../../security/rights';
-import { principalSchema, type Principal, type PrincipalInput, type SecurityContext } from '../../security/security-context';
+import { principalSchema, type AccessLevel, type Principal, type PrincipalInput, type SecurityContext } from '../../security/security-context';
+import type { AccessTokenInfo, ITokenService } from '../tokens/token-service';
 import { auditFilterSchema } from '../../audit/audit-filter';
 import { guarded } from '../../security/guarded';
 import { cascadeDeleteWorkflow, changeWithPropagationWorkflow, createAgentWithDependenciesWorkflow } from './built-in-workflows';
@@ -55,6 +56,7 @@ export interface ConfigurationParts {
   feed: IChangeFeed;
   access: IAccessControl;
   audit: IAuditLog;
+  tokens: ITokenService;
   issue: ContextAuthority['issue'];
 }
 
@@ -358,6 +360,22 @@ export class ConfigurationService implements IConfigurationService {
       if (definition.steps.length === 0) return { result, workflow: null };
       return { result, workflow: await this.completed(await this.changed(this.workflows.run(definition, context))) };
     });
+  }
+
+  createToken(input: { name: string; access: AccessLevel }): Promise<{ token: AccessTokenInfo; secret: string }> {
+    return this.parts.tokens.create(input, this.issueContext());
+  }
+
+  listTokens(): Promise<AccessTokenInfo[]> {
+    return this.parts.tokens.list(this.issueContext());
+  }
+
+  revokeToken(name: string): Promise<AccessTokenInfo> {
+    return this.parts.tokens.revoke(name, this.issueContext());
+  }
+
+  authenticateToken(secret: string): Promise<Principal | null> {
+    return this.parts.tokens.authenticate(secret);
   }
 
   async exportBundle(): Promise<Bundle> {

@@ -13,7 +13,8 @@ import type { RecordKind } from '../../domain/record';
 import type { ChangeListener, Disposable } from '../../storage/change-feed';
 import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/consistency-service';
 import type { AnyRecord, RecordOf } from '../../domain/records';
-import type { Principal, PrincipalInput, SecurityContext } from '../../security/security-context';
+import type { AccessLevel, Principal, PrincipalInput, SecurityContext } from '../../security/security-context';
+import type { AccessTokenInfo } from '../tokens/token-service';
 import type { StoreHealth } from '../../storage/record-store';
 import type { AuditFilter } from '../../audit/audit-log';
 import type { AuditEntry } from '../../audit/audit-entry';
@@ -165,6 +166,18 @@ export interface IConfigurationService {
   importBundle(bundle: Bundle | unknown, options?: ImportOptions): Promise<ImportOutcome>;
   /** The user's records (templates left out) as a bundle that `importBundle` accepts. */
   exportBundle(): Promise<Bundle>;
+
+  /**
+   * A new access token for the HTTP API and console (admins only; `access` is the level it grants): its secret is
+   * in the result once and never again, only its hash is kept.
+   */
+  createToken(input: { name: string; access: AccessLevel }): Promise<{ token: AccessTokenInfo; secret: string }>;
+  /** Every token, revoked ones included, without secrets (admins only). */
+  listTokens(): Promise<AccessTokenInfo[]>;
+  /** Revokes the live token of that name (admins only); NOT_FOUND when there is none. */
+  revokeToken(name: string): Promise<AccessTokenInfo>;
+  /** Who a token's secret acts for (its name, at its level), or null when it is unknown, malformed or revoked. */
+  authenticateToken(secret: string): Promise<Principal | null>;
 }
 
 /** How an import treats ids that are taken. */

@@ -8,10 +8,12 @@ import { IFileService } from './file-service';
 import { FileAuditLog } from './file-audit-log';
 import { FileRecordStore } from './file-record-store';
 import { JsonFileService } from './json-file-service';
+import { ITokenStore } from '../token-store';
+import { FileTokenStore } from './file-token-store';
 
 /**
- * Binds the record store of one data folder, its audit trail (which access control writes denials to) and its
- * change feed (looking at the files every `changePollMs` while anyone listens).
+ * Binds the record store of one data folder, its audit trail (which access control writes denials to), its access
+ * tokens and its change feed (looking at the files every `changePollMs` while anyone listens).
  */
 export function fileStoreModule(options: StorageOptions, changePollMs = 250): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -21,6 +23,7 @@ export function fileStoreModule(options: StorageOptions, changePollMs = 250): Co
     bind<IFileService>(IFileService).to(JsonFileService).inSingletonScope();
     bind<IRecordStore>(IRecordStore).to(FileRecordStore).inSingletonScope();
     bind<IAuditLog>(IAuditLog).to(FileAuditLog).inSingletonScope();
+    bind<ITokenStore>(ITokenStore).to(FileTokenStore).inSingletonScope();
     bind<IChangeFeed>(IChangeFeed).toResolvedValue((store: IRecordStore) => store.changes, [IRecordStore]).inSingletonScope();
   });
 }

@@ -86,6 +86,22 @@ export const MIGRATIONS: readonly Migration[] = [
       .map((trait, i) => `ALTER TABLE agentcfg_personalities ADD CONSTRAINT agentcfg_personalities_v2_${i} ${inRange(trait, 0, 100)};`)
       .join('\n'),
   },
+  {
+    // Access tokens of the HTTP API: hashes only; a name is unique among tokens not revoked.
+    version: 3,
+    sql: `
+      CREATE TABLE agentcfg_tokens (
+        position bigserial PRIMARY KEY,
+        name text NOT NULL,
+        access text NOT NULL CHECK (access IN ('viewer', 'editor', 'admin')),
+        hash text NOT NULL UNIQUE CHECK (hash ~ '^[0-9a-f]{64}$'),
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL,
+        revoked_at timestamptz,
+        revoked_by text
+      );
+      CREATE UNIQUE INDEX agentcfg_tokens_live_name ON agentcfg_tokens (name) WHERE revoked_at IS NULL;`,
+  },
 ];
 
 /** The newest schema this code knows. */

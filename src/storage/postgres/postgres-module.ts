@@ -6,13 +6,15 @@ import { ChangeFeedInterval, IChangeFeed } from '../change-feed';
 import { DegradableStore } from '../degradable-store';
 import { IRecordStore } from '../record-store';
 import { PostgresAuditLog } from './postgres-audit-log';
+import { ITokenStore } from '../token-store';
+import { PostgresTokenStore } from './postgres-token-store';
 import { openPool, PostgresRecordStore, redactedUrl, type PostgresStoreOptions } from './postgres-record-store';
 
 const PostgresPool = Symbol.for('agentcfg.PostgresPool');
 
 /**
- * Binds the record store on a PostgreSQL database, its audit trail (which access control writes denials to)
- * and its change feed (looking at the database every `changePollMs` while anyone listens).
+ * Binds the record store on a PostgreSQL database, its audit trail (which access control writes denials to), its
+ * access tokens and its change feed (looking at the database every `changePollMs` while anyone listens).
  */
 export function postgresStoreModule(options: PostgresStoreOptions, changePollMs = 250): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -26,6 +28,7 @@ export function postgresStoreModule(options: PostgresStoreOptions, changePollMs 
         [PostgresPool, IAuditLog, IAccessControl],
       )
       .inSingletonScope();
+    bind<ITokenStore>(ITokenStore).toResolvedValue((pool: Pool) => new PostgresTokenStore(pool), [PostgresPool]).inSingletonScope();
     bind<IChangeFeed>(IChangeFeed).toResolvedValue((store: IRecordStore) => store.changes, [IRecordStore]).inSingletonScope();
   });
 }

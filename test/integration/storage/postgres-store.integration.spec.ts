@@ -97,7 +97,7 @@ describe('Feature: the configuration service on PostgreSQL (--store, AGENTCFG_ST
 
   it('the command line works on the database with --store or $AGENTCFG_STORE, and ends its process when done', async function () {
     const first = await runCliInProcess(['--store', db.ownerUrl, '--json', 'db', 'migrate']);
-    expect(JSON.parse(first.stdout).data.applied).to.deep.equal([1, 2]);
+    expect(JSON.parse(first.stdout).data.applied).to.deep.equal([1, 2, 3]);
     const second = await runCliInProcess(['--store', db.ownerUrl, '--json', 'db', 'migrate']);
     expect(JSON.parse(second.stdout).data.applied).to.deep.equal([]);
     const { personality } = validRecords();
