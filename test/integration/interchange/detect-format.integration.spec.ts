@@ -52,6 +52,14 @@ describe('Feature: detecting the format of an import, by content', function () {
       ['letta/agent-file.af', 'letta'],
       ['letta/flat.af', 'letta'],
       ['letta/wrapped.af', 'letta'],
+      ['letta/mixed-endpoints.af', 'letta'],
+      ['crewai/mixed-llms.yaml', 'crewai'],
+      ['card/card-v2.json', 'card'],
+      ['card/card-v3.json', 'card'],
+      ['card/card-v2.png', 'card'],
+      ['card/card-v3.png', 'card'],
+      ['card/card-v2-extras.json', 'card'],
+      ['card/card-v2-extras.png', 'card'],
     ];
     for (const [path, format] of expected) expect(await detectFormat(fixture(path)), path).to.equal(format);
     expect(await detectFormat({ dir: join(DIR, 'fishbowl', 'folder') })).to.equal('fishbowl');
