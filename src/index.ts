@@ -42,3 +42,4 @@ export { IMPORT_FORMATS, detectFormat, type ImportFormat } from './interchange/d
 export type { MappingReport, MappedRecord, FieldMapping } from './interchange/mapping-report';
 export { ON_CONFLICT, type OnConflict, type ImportConflict } from './services/configuration/import-plan';
 export type { ImportOptions, ImportOutcome, ImportResult } from './services/configuration/configuration-service';
+export { startServer, type StartServerOptions, type RunningServer } from './server/start-server';

@@ -18,6 +18,7 @@ import { watchCommand } from './watch-command';
 import { auditCommands } from './audit-commands';
 import { tokenCommands } from './token-commands';
 import { dbCommands } from './db-commands';
+import { serveCommand } from '../server/serve-command';
 
 function packageVersion(): string {
   // dist/cli and src/cli both sit two levels below package.json.
@@ -61,6 +62,7 @@ export function buildProgram(io: CliIO, result: CommandResult, json: boolean): C
   program.addCommand(auditCommands(io, result));
   program.addCommand(tokenCommands(io, result));
   program.addCommand(dbCommands(io, result));
+  program.addCommand(serveCommand(io, result));
 
   const configure = (command: Command): void => {
     command

@@ -30,6 +30,7 @@ const FORBIDDEN: readonly { layer: RegExp; mayNotImport: RegExp; why: string }[]
   { layer: /^services\/(shared|personality|role|agent)\//, mayNotImport: /^(workflow|cli|di|storage\/file|services\/(configuration|consistency))\//, why: 'record services sit below workflows' },
   { layer: /^workflow\//, mayNotImport: /^(cli|di|storage\/file|services\/(configuration|consistency))\//, why: 'workflows sit below the configuration service' },
   { layer: /^services\/(configuration|consistency)\//, mayNotImport: /^(cli|storage\/file)\//, why: 'the configuration service knows the store only by its port' },
+  { layer: /^(domain|storage|audit|security|services|workflow|interchange)\//, mayNotImport: /^server\//, why: 'the HTTP server sits at the top, beside the command line' },
 ];
 
 describe('Feature: dependencies point one way: cli → configuration service → workflow → record services → store', function () {
