@@ -5,6 +5,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { RECORD_KINDS } from '../domain/kinds/registry';
 import type { IConfigurationService } from '../services/configuration/configuration-service';
 import { registerAuthentication, tokenAuthenticator } from './authentication';
+import { registerConsoleRoutes } from './console-routes';
 import { errorResponse } from './error-document';
 import { HttpError } from './http-error';
 import { registerEventRoutes } from './routes/event-routes';
@@ -28,7 +29,7 @@ export interface BuildOptions {
   onInternalError?: (error: unknown) => void;
 }
 
-/** A route as Fastify registered it. */
+/** An API route as Fastify registered it (the console's pages and assets are left out). */
 export interface RegisteredRoute {
   method: string;
   url: string;
@@ -36,12 +37,13 @@ export interface RegisteredRoute {
 
 /**
  * The HTTP API as a Fastify app (not listening yet): security hooks, authentication, the routes of every kind
- * of the registry and the other operations, the OpenAPI document; errors as the CLI's error document.
+ * of the registry and the other operations, the OpenAPI document, the web console; errors as the CLI's error document.
  */
 export async function buildServer(options: BuildOptions): Promise<{ app: FastifyInstance; routes: RegisteredRoute[] }> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, exposeHeadRoutes: false, return503OnClosing: true });
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return; // the console's pages and assets are not part of the API
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -76,6 +78,7 @@ export async function buildServer(options: BuildOptions): Promise<{ app: Fastify
   registerEventRoutes(app);
   registerSessionRoutes(app, options.sessions, tokenAuthenticator(options.configuration));
   app.get('/api/v1/openapi.json', { schema: { tags: ['server'], summary: 'this document' } }, async () => app.swagger());
+  registerConsoleRoutes(app);
   await app.ready();
   return { app, routes };
 }

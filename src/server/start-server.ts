@@ -28,7 +28,7 @@ export interface RunningServer {
   url: string;
   host: string;
   port: number;
-  /** The routes Fastify registered (method and path), for checking the OpenAPI document against. */
+  /** The API routes Fastify registered (method and path), for checking the OpenAPI document against. */
   routes: readonly RegisteredRoute[];
   /** A link that logs a browser in once as `principal` (`<url>/login#<one-time code>`). */
   loginLink(principal: Principal): string;

@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'preact/hooks';
+import { BEHAVIOUR_SLIDERS, BIG_FIVE_TRAITS, type PersonalityTrait } from '../../../src/domain/personality/personality';
+import { api, ApiError, type StoredRecord } from '../api';
+import { createBody, draftOf, emptyDraft, mergePatch, type Draft } from './draft';
+import { PromptPreview } from './prompt-preview';
+import { RadarChart } from './radar-chart';
+import { TraitSlider } from './trait-slider';
+
+interface EditorProps {
+  /** The stored personality, or null for a new one. */
+  record: StoredRecord | null;
+  canWrite: boolean;
+  roles: readonly StoredRecord[];
+  onSaved: (record: StoredRecord) => void;
+}
+
+/** Edits one personality: its text, its traits as sliders, a radar of the Big Five and the live prompt; saves or creates. */
+export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorProps) {
+  const [draft, setDraft] = useState<Draft>(() => (record ? draftOf(record) : emptyDraft()));
+  const [dirty, setDirty] = useState(false);
+  const [baseVersion, setBaseVersion] = useState(record?.version ?? 0);
+  const [roleId, setRoleId] = useState('');
+  const [status, setStatus] = useState<{ error?: ApiError | Error; saved?: string }>({});
+
+  // A change made elsewhere replaces an untouched draft; an edited one is kept, and the user is told.
+  useEffect(() => {
+    if (record && !dirty) {
+      setDraft(draftOf(record));
+      setBaseVersion(record.version);
+    }
+  }, [record?.version]);
+
+  const editable = canWrite && !record?.isTemplate;
+  const change = (next: Partial<Draft>) => {
+    setDraft({ ...draft, ...next });
+    setDirty(true);
+    setStatus({});
+  };
+  const setTrait = (trait: PersonalityTrait, value: number | undefined) => {
+    const traits = { ...draft.traits };
+    if (value === undefined) delete traits[trait];
+    else traits[trait] = value;
+    change({ traits });
+  };
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const saved = record
+        ? await api<StoredRecord>(`/personalities/${encodeURIComponent(record.id)}`, { method: 'PATCH', body: mergePatch(draft), ifMatch: baseVersion })
+        : await api<StoredRecord>('/personalities', { method: 'POST', body: createBody(draft) });
+      setDirty(false);
+      setBaseVersion(saved.version);
+      setStatus({ saved: `Saved as version ${saved.version}.` });
+      onSaved(saved);
+    } catch (error) {
+      setStatus({ error: error as Error });
+    }
+  };
+
+  const sliders = (traits: readonly PersonalityTrait[]) =>
+    traits.map((trait) => <TraitSlider key={trait} trait={trait} value={draft.traits[trait]} disabled={!editable} onChange={(v) => setTrait(trait, v)} />);
+
+  return (
+    <form class="editor" onSubmit={save} aria-labelledby="editor-title">
+      <h2 id="editor-title">{record ? record.name : 'New personality'}</h2>
+      {record?.isTemplate && <p class="note">A template: read-only.</p>}
+      {record && record.version !== baseVersion && (
+        <p class="note" role="status">
+          Changed elsewhere: version {record.version} is stored; this draft is based on version {baseVersion}, so saving it reports a conflict.
+        </p>
+      )}
+      <div class="fields">
+        <label for="p-name">Name</label>
+        <input id="p-name" required maxLength={100} value={draft.name} disabled={!editable} onInput={(e) => change({ name: e.currentTarget.value })} />
+        <label for="p-description">Description</label>
+        <input id="p-description" maxLength={2000} value={draft.description} disabled={!editable} onInput={(e) => change({ description: e.currentTarget.value })} />
+      </div>
+      <div class="columns">
+        <div>
+          <fieldset>
+            <legend>Big Five</legend>
+            {sliders(BIG_FIVE_TRAITS)}
+          </fieldset>
+          <RadarChart traits={draft.traits} />
+          <fieldset>
+            <legend>Behaviours</legend>
+            {sliders(BEHAVIOUR_SLIDERS)}
+          </fieldset>
+        </div>
+        <div>
+          <label for="p-custom">Custom instructions</label>
+          <textarea id="p-custom" rows={4} value={draft.customInstructions} disabled={!editable} onInput={(e) => change({ customInstructions: e.currentTarget.value })} />
+          <PromptPreview draft={draft} roles={roles} roleId={roleId} onRole={setRoleId} />
+        </div>
+      </div>
+      <div class="actions">
+        <button type="submit" disabled={!editable || (record !== null && !dirty)}>
+          {record ? 'Save' : 'Create'}
+        </button>
+        <span role="status">{status.saved ?? ''}</span>
+      </div>
+      {status.error && <ErrorReport error={status.error} />}
+    </form>
+  );
+}
+
+/** An API failure, as text: its message and the fields it names. */
+function ErrorReport({ error }: { error: Error }) {
+  const details = error instanceof ApiError ? error.details : [];
+  return (
+    <div class="error" role="alert">
+      <p>{error.message}</p>
+      {details.length > 0 && (
+        <ul>
+          {details.map((d) => (
+            <li key={d.path}>
+              {d.path}: {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
