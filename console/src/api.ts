@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: readonly { path: string; message: string }[] = [],
+    /** On a 409 CONFLICT: the record as it is now. */
+    readonly current?: StoredRecord,
   ) {
     super(message);
   }
@@ -30,10 +32,10 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     credentials: 'same-origin',
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
-  const document = (await response.json().catch(() => null)) as { ok?: boolean; data?: T; error?: { code: string; message: string; details?: { path: string; message: string }[] } } | null;
+  const document = (await response.json().catch(() => null)) as { ok?: boolean; data?: T; error?: { code: string; message: string; details?: { path: string; message: string }[]; current?: StoredRecord } } | null;
   if (response.ok && document?.ok) return document.data as T;
   const error = document?.error;
-  throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `HTTP ${response.status}`, error?.details ?? []);
+  throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `HTTP ${response.status}`, error?.details ?? [], error?.current);
 }
 
 /** Who the session acts for. */

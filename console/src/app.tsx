@@ -2,6 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { currentPrincipal, logIn, type Principal } from './api';
 import { LoginScreen } from './login/login-screen';
 import { PersonalitiesScreen } from './personalities/personalities-screen';
+import { RecordsScreen } from './records/records-screen';
+import { CONNECTION_FORM, ROLE_FORM } from './records/record-forms';
+
+const SCREENS = ['Personalities', 'Roles', 'Connections'] as const;
+type Screen = (typeof SCREENS)[number];
 
 type Session = { state: 'checking' } | { state: 'anonymous'; error?: string } | { state: 'in'; principal: Principal };
 
@@ -33,5 +38,30 @@ export function App() {
 
   if (session.state === 'checking') return <p class="status" role="status">Logging in…</p>;
   if (session.state === 'anonymous') return <LoginScreen error={session.error} onLoggedIn={enter} />;
-  return <PersonalitiesScreen principal={session.principal} />;
+  return <Shell principal={session.principal} />;
+}
+
+/** The logged-in console: who you are, the screens' navigation, and the chosen screen. */
+function Shell({ principal }: { principal: Principal }) {
+  const [screen, setScreen] = useState<Screen>('Personalities');
+  return (
+    <div class="shell">
+      <header>
+        <h1>agentcfg console</h1>
+        <span class="who">
+          {principal.actor} ({principal.access})
+        </span>
+      </header>
+      <nav class="screens" aria-label="Screens">
+        {SCREENS.map((name) => (
+          <button key={name} type="button" aria-current={screen === name ? 'page' : undefined} onClick={() => setScreen(name)}>
+            {name}
+          </button>
+        ))}
+      </nav>
+      {screen === 'Personalities' && <PersonalitiesScreen principal={principal} />}
+      {screen === 'Roles' && <RecordsScreen key="roles" form={ROLE_FORM} principal={principal} />}
+      {screen === 'Connections' && <RecordsScreen key="connections" form={CONNECTION_FORM} principal={principal} />}
+    </div>
+  );
 }

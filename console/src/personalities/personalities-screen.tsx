@@ -23,13 +23,7 @@ export function PersonalitiesScreen({ principal }: { principal: Principal }) {
 
   const record = selected === null ? null : (records.find((r) => r.id === selected) ?? null);
   return (
-    <div class="shell">
-      <header>
-        <h1>agentcfg console</h1>
-        <span class="who">
-          {principal.actor} ({principal.access})
-        </span>
-      </header>
+    <>
       {error && (
         <p class="error" role="alert">
           {error}
@@ -52,6 +46,6 @@ export function PersonalitiesScreen({ principal }: { principal: Principal }) {
           />
         )}
       </main>
-    </div>
+    </>
   );
 }

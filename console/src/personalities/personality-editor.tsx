@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { BEHAVIOUR_SLIDERS, BIG_FIVE_TRAITS, type PersonalityTrait } from '../../../src/domain/personality/personality';
 import { api, ApiError, type StoredRecord } from '../api';
+import { ConflictDialog } from './conflict-dialog';
+import { PersonalityHistory } from './personality-history';
 import { createBody, draftOf, emptyDraft, mergePatch, type Draft } from './draft';
 import { PromptPreview } from './prompt-preview';
 import { RadarChart } from './radar-chart';
@@ -21,6 +23,7 @@ export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorPr
   const [baseVersion, setBaseVersion] = useState(record?.version ?? 0);
   const [roleId, setRoleId] = useState('');
   const [status, setStatus] = useState<{ error?: ApiError | Error; saved?: string }>({});
+  const [conflict, setConflict] = useState<{ current: StoredRecord; problem: string | null; busy: boolean } | null>(null);
 
   // A change made elsewhere replaces an untouched draft; an edited one is kept, and the user is told.
   useEffect(() => {
@@ -43,19 +46,51 @@ export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorPr
     change({ traits });
   };
 
+  const saved = (record: StoredRecord, how: string) => {
+    setDirty(false);
+    setBaseVersion(record.version);
+    setConflict(null);
+    setStatus({ saved: `${how} as version ${record.version}.` });
+    onSaved(record);
+  };
+
+  /** PATCHes the draft against `ifMatch`; a 409 that carries the current record opens the conflict dialog. */
+  const patch = (ifMatch: number, strategy?: 'merge') =>
+    api<StoredRecord>(`/personalities/${encodeURIComponent(record!.id)}${strategy ? `?strategy=${strategy}` : ''}`, { method: 'PATCH', body: mergePatch(draft), ifMatch });
+
   const save = async (event: Event) => {
     event.preventDefault();
     try {
-      const saved = record
-        ? await api<StoredRecord>(`/personalities/${encodeURIComponent(record.id)}`, { method: 'PATCH', body: mergePatch(draft), ifMatch: baseVersion })
-        : await api<StoredRecord>('/personalities', { method: 'POST', body: createBody(draft) });
-      setDirty(false);
-      setBaseVersion(saved.version);
-      setStatus({ saved: `Saved as version ${saved.version}.` });
-      onSaved(saved);
+      if (record) saved(await patch(baseVersion), 'Saved');
+      else saved(await api<StoredRecord>('/personalities', { method: 'POST', body: createBody(draft) }), 'Saved');
     } catch (error) {
-      setStatus({ error: error as Error });
+      if (error instanceof ApiError && error.status === 409 && error.current) setConflict({ current: error.current, problem: null, busy: false });
+      else setStatus({ error: error as Error });
     }
+  };
+
+  /** Resolves the open conflict: keep mine (save against the current version) or merge (three-way against the base). */
+  const resolve = async (how: 'keep' | 'merge') => {
+    if (!conflict) return;
+    setConflict({ ...conflict, busy: true, problem: null });
+    try {
+      if (how === 'keep') saved(await patch(conflict.current.version), 'Kept yours: saved');
+      else saved(await patch(baseVersion, 'merge'), 'Merged: saved');
+    } catch (error) {
+      const current = error instanceof ApiError && error.current ? error.current : conflict.current;
+      const fields = error instanceof ApiError ? error.details.map((d) => d.path) : [];
+      const problem = fields.length > 0 ? `These fields were changed on both sides and cannot be merged: ${fields.join(', ')}. Keep yours or take theirs.` : (error as Error).message;
+      setConflict({ current, problem, busy: false });
+    }
+  };
+
+  const takeTheirs = () => {
+    if (!conflict) return;
+    setDraft(draftOf(conflict.current));
+    setBaseVersion(conflict.current.version);
+    setDirty(false);
+    setStatus({ saved: `Took theirs: the editor shows version ${conflict.current.version}.` });
+    setConflict(null);
   };
 
   const sliders = (traits: readonly PersonalityTrait[]) =>
@@ -65,7 +100,7 @@ export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorPr
     <form class="editor" onSubmit={save} aria-labelledby="editor-title">
       <h2 id="editor-title">{record ? record.name : 'New personality'}</h2>
       {record?.isTemplate && <p class="note">A template: read-only.</p>}
-      {record && record.version !== baseVersion && (
+      {record && record.version > baseVersion && (
         <p class="note" role="status">
           Changed elsewhere: version {record.version} is stored; this draft is based on version {baseVersion}, so saving it reports a conflict.
         </p>
@@ -101,6 +136,21 @@ export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorPr
         <span role="status">{status.saved ?? ''}</span>
       </div>
       {status.error && <ErrorReport error={status.error} />}
+      {record && <PersonalityHistory record={record} canRestore={editable} onRestored={onSaved} />}
+      {conflict && (
+        <ConflictDialog
+          mine={draft}
+          baseVersion={baseVersion}
+          current={conflict.current}
+          currentDraft={draftOf(conflict.current)}
+          problem={conflict.problem}
+          busy={conflict.busy}
+          onKeepMine={() => void resolve('keep')}
+          onMerge={() => void resolve('merge')}
+          onTakeTheirs={takeTheirs}
+          onCancel={() => setConflict(null)}
+        />
+      )}
     </form>
   );
 }
