@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { BEHAVIOUR_SLIDERS, BIG_FIVE_TRAITS, type PersonalityTrait } from '../../../src/domain/personality/personality';
 import { api, ApiError, type StoredRecord } from '../api';
+import { SaveActions } from '../common/save-actions';
 import { ConflictDialog } from './conflict-dialog';
 import { PersonalityHistory } from './personality-history';
 import { createBody, draftOf, emptyDraft, mergePatch, type Draft } from './draft';
@@ -129,13 +130,7 @@ export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorPr
           <PromptPreview draft={draft} roles={roles} roleId={roleId} onRole={setRoleId} />
         </div>
       </div>
-      <div class="actions">
-        <button type="submit" disabled={!editable || (record !== null && !dirty)}>
-          {record ? 'Save' : 'Create'}
-        </button>
-        <span role="status">{status.saved ?? ''}</span>
-      </div>
-      {status.error && <ErrorReport error={status.error} />}
+      <SaveActions isNew={!record} canSave={editable && (record === null || dirty)} saved={status.saved} error={status.error} />
       {record && <PersonalityHistory record={record} canRestore={editable} onRestored={onSaved} />}
       {conflict && (
         <ConflictDialog
@@ -152,24 +147,5 @@ export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorPr
         />
       )}
     </form>
-  );
-}
-
-/** An API failure, as text: its message and the fields it names. */
-function ErrorReport({ error }: { error: Error }) {
-  const details = error instanceof ApiError ? error.details : [];
-  return (
-    <div class="error" role="alert">
-      <p>{error.message}</p>
-      {details.length > 0 && (
-        <ul>
-          {details.map((d) => (
-            <li key={d.path}>
-              {d.path}: {d.message}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }

@@ -28,6 +28,14 @@ export interface KindForm {
   fields: readonly FieldSpec[];
 }
 
+/** The fields every kind starts with: a required name and an optional description (emptied as the kind's schema wants). */
+function nameAndDescription(limits: { name: number; description: number }, empty: FieldSpec['empty']): FieldSpec[] {
+  return [
+    { key: 'name', label: 'Name', type: 'text', required: true, maxLength: limits.name },
+    { key: 'description', label: 'Description', type: 'textarea', maxLength: limits.description, empty },
+  ];
+}
+
 /** Roles (src/domain/role/role.ts): name, description, system prompt, focus areas. */
 export const ROLE_FORM: KindForm = {
   plural: 'roles',
@@ -35,8 +43,7 @@ export const ROLE_FORM: KindForm = {
   title: 'Roles',
   singular: 'role',
   fields: [
-    { key: 'name', label: 'Name', type: 'text', required: true, maxLength: ROLE_LIMITS.name },
-    { key: 'description', label: 'Description', type: 'textarea', maxLength: ROLE_LIMITS.description, empty: 'empty-text' },
+    ...nameAndDescription(ROLE_LIMITS, 'empty-text'),
     { key: 'systemPrompt', label: 'System prompt', type: 'textarea', required: true, maxLength: ROLE_LIMITS.systemPrompt },
     { key: 'focusAreas', label: 'Focus areas', type: 'lines', hint: `one a line, at most ${ROLE_LIMITS.focusAreas}` },
   ],
@@ -49,8 +56,7 @@ export const CONNECTION_FORM: KindForm = {
   title: 'Connections',
   singular: 'connection',
   fields: [
-    { key: 'name', label: 'Name', type: 'text', required: true, maxLength: CONNECTION_LIMITS.name },
-    { key: 'description', label: 'Description', type: 'textarea', maxLength: CONNECTION_LIMITS.description, empty: 'null' },
+    ...nameAndDescription(CONNECTION_LIMITS, 'null'),
     { key: 'provider', label: 'Provider', type: 'select', required: true, options: CONNECTION_PROVIDERS },
     { key: 'baseUrl', label: 'Base URL', type: 'url', maxLength: CONNECTION_LIMITS.baseUrl, hint: 'required for ollama and openai-compatible', empty: 'null' },
     { key: 'defaultModelId', label: 'Default model', type: 'text', maxLength: CONNECTION_LIMITS.modelId, empty: 'null' },

@@ -1,66 +1,24 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Principal, type StoredRecord } from '../api';
-import { useChangeEvents } from '../events';
+import { api, type Principal, type StoredRecord } from '../api';
+import { SaveActions } from '../common/save-actions';
+import { ListAndEditor, useLiveRecords } from '../common/list-and-editor';
 import { createBodyOf, patchOf, valuesOf, type FieldSpec, type FormValues, type KindForm } from './record-forms';
 
 /** A list and an editor for one record kind (roles, connections); templates are read-only unless the principal is an admin. */
 export function RecordsScreen({ form, principal }: { form: KindForm; principal: Principal }) {
-  const [records, setRecords] = useState<StoredRecord[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const live = useLiveRecords(form.plural, form.kind);
   const canWrite = principal.access !== 'viewer';
-
-  const reload = () => api<StoredRecord[]>(`/${form.plural}`).then(setRecords, (e: Error) => setError(e.message));
-  useEffect(() => {
-    void reload();
-  }, [form.plural]);
-  useChangeEvents((event) => {
-    if (event.kind === form.kind) void reload();
-  });
-
-  const record = selected === null ? null : (records.find((r) => r.id === selected) ?? null);
+  const record = live.record;
   return (
-    <>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      <main class="personalities">
-        <nav class="list" aria-label={form.title}>
-          <h2>{form.title}</h2>
-          {canWrite && (
-            <button type="button" onClick={() => setSelected(null)}>
-              New {form.singular}
-            </button>
-          )}
-          <ul>
-            {records.map((r) => (
-              <li key={r.id}>
-                <button type="button" class="link" aria-current={selected === r.id ? 'true' : undefined} data-id={r.id} onClick={() => setSelected(r.id)}>
-                  {r.name}
-                </button>
-                {r.isTemplate && <span class="tag">template</span>}
-              </li>
-            ))}
-          </ul>
-        </nav>
-        {(selected === null && !canWrite) || (selected !== null && !record) ? (
-          <p>{selected === null ? `Choose a ${form.singular}.` : 'Loading…'}</p>
-        ) : (
-          <RecordEditor
-            key={`${form.plural}:${selected ?? 'new'}`}
-            form={form}
-            record={record}
-            editable={canWrite && (!record?.isTemplate || principal.access === 'admin')}
-            onSaved={(saved) => {
-              setRecords((all) => [...all.filter((r) => r.id !== saved.id), saved]);
-              setSelected(saved.id);
-            }}
-          />
-        )}
-      </main>
-    </>
+    <ListAndEditor live={live} title={form.title} singular={form.singular} canWrite={canWrite}>
+      <RecordEditor
+        key={`${form.plural}:${live.selected ?? 'new'}`}
+        form={form}
+        record={record}
+        editable={canWrite && (!record?.isTemplate || principal.access === 'admin')}
+        onSaved={live.saved}
+      />
+    </ListAndEditor>
   );
 }
 
@@ -107,7 +65,6 @@ function RecordEditor({ form, record, editable, onSaved }: EditorProps) {
   };
 
   const prefix = `${form.kind}-`;
-  const details = status.error instanceof ApiError ? status.error.details : [];
   return (
     <form class="editor" onSubmit={save} aria-labelledby="record-title">
       <h2 id="record-title">{record ? record.name : `New ${form.singular}`}</h2>
@@ -123,26 +80,7 @@ function RecordEditor({ form, record, editable, onSaved }: EditorProps) {
           <Field key={field.key} id={prefix + field.key} field={field} value={values[field.key] ?? ''} disabled={!editable} onChange={(v) => change(field.key, v)} />
         ))}
       </div>
-      <div class="actions">
-        <button type="submit" disabled={!editable || (record !== null && !dirty)}>
-          {record ? 'Save' : 'Create'}
-        </button>
-        <span role="status">{status.saved ?? ''}</span>
-      </div>
-      {status.error && (
-        <div class="error" role="alert">
-          <p>{status.error.message}</p>
-          {details.length > 0 && (
-            <ul>
-              {details.map((d) => (
-                <li key={d.path}>
-                  {d.path}: {d.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <SaveActions isNew={!record} canSave={editable && (record === null || dirty)} saved={status.saved} error={status.error} />
     </form>
   );
 }

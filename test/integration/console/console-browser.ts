@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../../src/server/start-server';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
+import { send } from '../server/api-client';
 
 /** Debian's Chromium (scripts/ensure-chromium.sh installs it); no browser is ever downloaded. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -47,6 +48,45 @@ export async function startConsoleFixture(): Promise<ConsoleFixture> {
       await tc.dispose();
     },
   };
+}
+
+/**
+ * Starts a console fixture before the suite's tests and disposes of it after them (call it inside `describe`). The
+ * returned fixture reads through to the started one, so it is usable in the tests and in helpers they call.
+ */
+export function useConsoleFixture(): ConsoleFixture {
+  let fixture: ConsoleFixture | undefined;
+  before(async function () {
+    fixture = await startConsoleFixture();
+  });
+  after(async function () {
+    await fixture?.dispose();
+  });
+  const started = (): ConsoleFixture => {
+    if (!fixture) throw new Error('the console fixture is used before the suite started it');
+    return fixture;
+  };
+  return {
+    get tc() {
+      return started().tc;
+    },
+    get server() {
+      return started().server;
+    },
+    get browser() {
+      return started().browser;
+    },
+    get adminToken() {
+      return started().adminToken;
+    },
+    newPage: (viewport) => started().newPage(viewport),
+    dispose: () => started().dispose(),
+  };
+}
+
+/** A record as the API stores it (`GET /api/v1/<plural>/<id>` as an admin), for checking what the console saved. */
+export async function storedRecord(f: ConsoleFixture, plural: string, id: string): Promise<Record<string, unknown>> {
+  return (await send(f.server.url, `/api/v1/${plural}/${id}`, { token: f.adminToken })).body.data as Record<string, unknown>;
 }
 
 /** Opens the one-time login link `serve` would print, as an editor, and waits for the personalities screen. */

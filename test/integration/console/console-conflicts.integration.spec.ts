@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { runCli } from '../../support/run-cli';
 import { send } from '../server/api-client';
-import { attachScreenshot, logInWithLink, seriousAxeViolations, startConsoleFixture, type ConsoleFixture } from './console-browser';
+import { attachScreenshot, logInWithLink, seriousAxeViolations, storedRecord, useConsoleFixture } from './console-browser';
 
 /** One row of the conflict dialog: the field's label cell, mine and theirs, and whether it is marked as differing. */
 async function conflictRow(page: Page, field: string): Promise<{ mine: string; theirs: string; differs: boolean }> {
@@ -15,15 +15,9 @@ async function conflictRow(page: Page, field: string): Promise<{ mine: string; t
 }
 
 describe('Feature: the console resolves a save that hits 409 CONFLICT (keep mine, take theirs, merge)', function () {
-  let f: ConsoleFixture;
-  before(async function () {
-    f = await startConsoleFixture();
-  });
-  after(async function () {
-    await f?.dispose();
-  });
+  const f = useConsoleFixture();
 
-  const stored = async (id: string) => (await send(f.server.url, `/api/v1/personalities/${id}`, { token: f.adminToken })).body.data as Record<string, unknown>;
+  const stored = (id: string) => storedRecord(f, 'personalities', id);
 
   /** Creates a personality, opens it in the console, lets `edit` change the draft, then changes it from the CLI in another process and saves. */
   async function conflictOn(id: string, edit: (page: Page) => Promise<void>, fromCli: Record<string, unknown>, viewport?: { width: number; height: number }): Promise<Page> {

@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import { send } from '../server/api-client';
-import { attachScreenshot, logInWithLink, seriousAxeViolations, startConsoleFixture, type ConsoleFixture } from './console-browser';
+import { attachScreenshot, logInWithLink, seriousAxeViolations, storedRecord, useConsoleFixture } from './console-browser';
 
 describe('Feature: the console shows a personality\'s history, a diff against the current version, and restores', function () {
-  let f: ConsoleFixture;
-  before(async function () {
-    f = await startConsoleFixture();
-  });
-  after(async function () {
-    await f?.dispose();
-  });
+  const f = useConsoleFixture();
 
-  const stored = async (id: string) => (await send(f.server.url, `/api/v1/personalities/${id}`, { token: f.adminToken })).body.data as Record<string, unknown>;
+  const stored = (id: string) => storedRecord(f, 'personalities', id);
 
   it('diffs a kept version against the current one (old → new, only the changed fields) and restores it as a new version', async function () {
     const created = await send(f.server.url, '/api/v1/personalities', { method: 'POST', token: f.adminToken, body: { id: 'with-history', name: 'With History', openness: 30, humor: 60 } });

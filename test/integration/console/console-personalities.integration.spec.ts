@@ -3,19 +3,13 @@ import type { Page } from 'playwright-core';
 import { TRAIT_PHRASES } from '../../../src/domain/prompt/trait-phrases';
 import { runCli } from '../../support/run-cli';
 import { send } from '../server/api-client';
-import { attachScreenshot, logInWithLink, seriousAxeViolations, startConsoleFixture, type ConsoleFixture } from './console-browser';
+import { attachScreenshot, logInWithLink, seriousAxeViolations, useConsoleFixture } from './console-browser';
 
 /** The text of the live prompt preview. */
 const previewOf = (page: Page) => page.getByTestId('prompt-preview').innerText();
 
 describe('Feature: the web console edits personalities in a real browser (Chromium)', function () {
-  let f: ConsoleFixture;
-  before(async function () {
-    f = await startConsoleFixture();
-  });
-  after(async function () {
-    await f?.dispose();
-  });
+  const f = useConsoleFixture();
 
   it('logs in with the one-time code of the login link, takes the code out of the address bar, and passes axe', async function () {
     const page = await f.newPage();

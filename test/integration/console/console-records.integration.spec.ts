@@ -1,16 +1,10 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { send } from '../server/api-client';
-import { attachScreenshot, seriousAxeViolations, startConsoleFixture, type ConsoleFixture } from './console-browser';
+import { attachScreenshot, seriousAxeViolations, storedRecord, useConsoleFixture } from './console-browser';
 
 describe('Feature: the console lists and edits roles and connections; templates are read-only unless you are an admin', function () {
-  let f: ConsoleFixture;
-  before(async function () {
-    f = await startConsoleFixture();
-  });
-  after(async function () {
-    await f?.dispose();
-  });
+  const f = useConsoleFixture();
 
   /** Logs in by pasting an access token into the login form. */
   async function logInWithToken(page: Page, secret: string): Promise<void> {
@@ -26,7 +20,7 @@ describe('Feature: the console lists and edits roles and connections; templates 
     await page.getByRole('navigation', { name: 'Screens' }).waitFor();
   }
 
-  const stored = async (plural: string, id: string) => (await send(f.server.url, `/api/v1/${plural}/${id}`, { token: f.adminToken })).body.data as Record<string, unknown>;
+  const stored = (plural: string, id: string) => storedRecord(f, plural, id);
 
   it('an editor-level token sees a template role read-only (every control disabled, no save)', async function () {
     const editor = (await f.tc.configuration.createToken({ name: 'role-editor', access: 'editor' })).secret;

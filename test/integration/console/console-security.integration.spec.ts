@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import { send } from '../server/api-client';
-import { attachScreenshot, logInWithLink, seriousAxeViolations, startConsoleFixture, type ConsoleFixture } from './console-browser';
+import { attachScreenshot, logInWithLink, seriousAxeViolations, useConsoleFixture } from './console-browser';
 
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 
 describe('Feature: the console logs in safely and renders stored text as text (Chromium)', function () {
-  let f: ConsoleFixture;
-  before(async function () {
-    f = await startConsoleFixture();
-  });
-  after(async function () {
-    await f?.dispose();
-  });
+  const f = useConsoleFixture();
 
   it('without a session shows the login screen; a pasted access token logs in; a login code works only once', async function () {
     const link = f.server.loginLink({ actor: 'once', access: 'viewer' });
