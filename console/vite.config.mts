@@ -8,7 +8,7 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: false,
-  // The domain is shared with the server; its one Node import has a browser twin.
+  // The domain is shared with the server; its Node import (node:crypto) has a browser twin.
   resolve: { alias: { 'node:crypto': fileURLToPath(new URL('./src/shims/node-crypto.ts', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { currentPrincipal, logIn, type Principal } from './api';
+import { AgentsScreen } from './agents/agents-screen';
+import { AuditScreen } from './audit/audit-screen';
 import { LoginScreen } from './login/login-screen';
 import { PersonalitiesScreen } from './personalities/personalities-screen';
 import { RecordsScreen } from './records/records-screen';
+import { WorkflowsScreen } from './workflows/workflows-screen';
 import { CONNECTION_FORM, ROLE_FORM } from './records/record-forms';
 
-const SCREENS = ['Personalities', 'Roles', 'Connections'] as const;
+const SCREENS = ['Personalities', 'Roles', 'Connections', 'Agents', 'Workflows', 'Audit'] as const;
 type Screen = (typeof SCREENS)[number];
 
 type Session = { state: 'checking' } | { state: 'anonymous'; error?: string } | { state: 'in'; principal: Principal };
@@ -62,6 +65,9 @@ function Shell({ principal }: { principal: Principal }) {
       {screen === 'Personalities' && <PersonalitiesScreen principal={principal} />}
       {screen === 'Roles' && <RecordsScreen key="roles" form={ROLE_FORM} principal={principal} />}
       {screen === 'Connections' && <RecordsScreen key="connections" form={CONNECTION_FORM} principal={principal} />}
+      {screen === 'Agents' && <AgentsScreen principal={principal} />}
+      {screen === 'Workflows' && <WorkflowsScreen />}
+      {screen === 'Audit' && <AuditScreen principal={principal} />}
     </div>
   );
 }

@@ -5,14 +5,18 @@ export interface RecordListProps {
   title: string;
   /** The kind's name in the "New …" button ("personality"). */
   singular: string;
-  records: readonly StoredRecord[];
+  records: readonly Pick<StoredRecord, 'id' | 'name'>[];
+  /** The tag beside an item (a run's status); by default "template" on templates. */
+  tagOf?: (record: Pick<StoredRecord, 'id' | 'name'>) => string | undefined;
   selected: string | null;
   canWrite: boolean;
   onSelect: (id: string | null) => void;
 }
 
-/** The records of one kind, by name; the selected one is marked current, templates are tagged. Names are rendered as text. */
-export function RecordList({ title, singular, records, selected, canWrite, onSelect }: RecordListProps) {
+/** The records of one kind (or workflow runs), by name; the selected one is marked current, templates (or statuses) are tagged. Names are rendered as text. */
+const templateTag = (record: Pick<StoredRecord, 'id' | 'name'>) => ((record as StoredRecord).isTemplate ? 'template' : undefined);
+
+export function RecordList({ title, singular, records, selected, canWrite, onSelect, tagOf = templateTag }: RecordListProps) {
   return (
     <nav class="list" aria-label={title}>
       <h2>{title}</h2>
@@ -27,7 +31,7 @@ export function RecordList({ title, singular, records, selected, canWrite, onSel
             <button type="button" class="link" aria-current={selected === r.id ? 'true' : undefined} data-id={r.id} onClick={() => onSelect(r.id)}>
               {r.name}
             </button>
-            {r.isTemplate && <span class="tag">template</span>}
+            {tagOf(r) && <span class="tag">{tagOf(r)}</span>}
           </li>
         ))}
       </ul>

@@ -6,7 +6,7 @@ import type { Draft } from './draft';
 const NO_ROLE = { systemPrompt: '(the role’s system prompt)', focusAreas: [] as string[] };
 
 /** The role fields the prompt uses, from a stored role. */
-function roleOf(record: StoredRecord | undefined) {
+export function roleOf(record: StoredRecord | undefined) {
   if (!record || typeof record.systemPrompt !== 'string') return NO_ROLE;
   return { systemPrompt: record.systemPrompt, focusAreas: Array.isArray(record.focusAreas) ? (record.focusAreas as string[]) : [] };
 }

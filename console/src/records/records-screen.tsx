@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
 import { api, type Principal, type StoredRecord } from '../api';
 import { SaveActions } from '../common/save-actions';
+import { useRecordDraft } from '../common/record-draft';
 import { ListAndEditor, useLiveRecords } from '../common/list-and-editor';
 import { createBodyOf, patchOf, valuesOf, type FieldSpec, type FormValues, type KindForm } from './record-forms';
 
@@ -31,38 +31,12 @@ interface EditorProps {
 
 /** Edits one record's fields; creates, or saves a merge patch with If-Match of the version the form was made from. */
 function RecordEditor({ form, record, editable, onSaved }: EditorProps) {
-  const [values, setValues] = useState<FormValues>(() => valuesOf(form, record));
-  const [dirty, setDirty] = useState(false);
-  const [baseVersion, setBaseVersion] = useState(record?.version ?? 0);
-  const [status, setStatus] = useState<{ error?: Error; saved?: string }>({});
-
-  useEffect(() => {
-    if (record && !dirty) {
-      setValues(valuesOf(form, record));
-      setBaseVersion(record.version);
-    }
-  }, [record?.version]);
-
-  const change = (key: string, value: string) => {
-    setValues({ ...values, [key]: value });
-    setDirty(true);
-    setStatus({});
-  };
-
-  const save = async (event: Event) => {
-    event.preventDefault();
-    try {
-      const saved = record
-        ? await api<StoredRecord>(`/${form.plural}/${encodeURIComponent(record.id)}`, { method: 'PATCH', body: patchOf(form, values), ifMatch: baseVersion })
-        : await api<StoredRecord>(`/${form.plural}`, { method: 'POST', body: createBodyOf(form, values) });
-      setDirty(false);
-      setBaseVersion(saved.version);
-      setStatus({ saved: `Saved as version ${saved.version}.` });
-      onSaved(saved);
-    } catch (error) {
-      setStatus({ error: error as Error });
-    }
-  };
+  const write = (values: FormValues, baseVersion: number) =>
+    record
+      ? api<StoredRecord>(`/${form.plural}/${encodeURIComponent(record.id)}`, { method: 'PATCH', body: patchOf(form, values), ifMatch: baseVersion })
+      : api<StoredRecord>(`/${form.plural}`, { method: 'POST', body: createBodyOf(form, values) });
+  const { draft: values, dirty, baseVersion, status, change: setValues, save } = useRecordDraft(record, (r) => valuesOf(form, r), write, onSaved);
+  const change = (key: string, value: string) => setValues({ ...values, [key]: value });
 
   const prefix = `${form.kind}-`;
   return (
