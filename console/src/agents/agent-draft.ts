@@ -1,4 +1,5 @@
 import { agentCreateSchema, PROVIDERS, type Provider } from '../../../src/domain/agent/agent';
+import { textValue, type FieldValue } from '../common/field-diff';
 import type { StoredRecord } from '../api';
 
 /** The sampling parameters an agent's model config takes (src/domain/agent/agent.ts), in the order shown. */
@@ -103,4 +104,19 @@ export function agentPatch(draft: AgentDraft): Record<string, unknown> {
     connectionId: draft.connectionId || null,
     modelConfig: modelConfigOf(draft, true),
   };
+}
+
+/** An agent draft's fields in the composer's order, for the conflict dialog. */
+export function agentFields(draft: AgentDraft): FieldValue[] {
+  return [
+    { field: 'name', label: 'Name', value: textValue(draft.name) },
+    { field: 'description', label: 'Description', value: textValue(draft.description) },
+    { field: 'color', label: 'Colour', value: textValue(draft.color) },
+    { field: 'personalityId', label: 'Personality', value: textValue(draft.personalityId) },
+    { field: 'roleId', label: 'Role', value: textValue(draft.roleId) },
+    { field: 'connectionId', label: 'Connection', value: textValue(draft.connectionId) },
+    { field: 'provider', label: 'Provider', value: draft.provider },
+    { field: 'modelId', label: 'Model id', value: textValue(draft.modelId) },
+    ...PARAMETERS.map((p) => ({ field: p.key, label: p.label, value: textValue(draft.parameters[p.key]) })),
+  ];
 }

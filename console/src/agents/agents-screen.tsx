@@ -3,11 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { composeSystemPrompt } from '../../../src/domain/prompt/effective-system-prompt';
 import { api, type Principal, type StoredRecord } from '../api';
 import { ListAndEditor, useLiveRecords } from '../common/list-and-editor';
+import { ConflictDialog } from '../common/conflict-dialog';
 import { SaveActions } from '../common/save-actions';
 import { useRecordDraft } from '../common/record-draft';
 import { draftOf } from '../personalities/draft';
 import { roleOf } from '../personalities/prompt-preview';
-import { agentCreateBody, agentDraftOf, agentPatch, PARAMETERS, PROVIDERS, type AgentDraft, type ParameterKey, type Provider } from './agent-draft';
+import { agentCreateBody, agentFields, agentDraftOf, agentPatch, PARAMETERS, PROVIDERS, type AgentDraft, type ParameterKey, type Provider } from './agent-draft';
 
 /** The records an agent refers to, for its selects and its draft prompt. */
 interface References {
@@ -43,12 +44,13 @@ interface ComposerProps {
 
 /** Composes one agent: its name, colour, records, model and parameters, and the system prompt it resolves to. */
 function AgentComposer({ record, canWrite, refs, onSaved }: ComposerProps) {
-  const write = (draft: AgentDraft, baseVersion: number) =>
+  const write = (draft: AgentDraft, baseVersion: number, strategy?: 'merge') =>
     record
-      ? api<StoredRecord>(`/agents/${encodeURIComponent(record.id)}`, { method: 'PATCH', body: agentPatch(draft), ifMatch: baseVersion })
+      ? api<StoredRecord>(`/agents/${encodeURIComponent(record.id)}${strategy ? `?strategy=${strategy}` : ''}`, { method: 'PATCH', body: agentPatch(draft), ifMatch: baseVersion })
       : api<StoredRecord>('/agents', { method: 'POST', body: agentCreateBody(draft) });
-  const { draft, dirty, baseVersion, status, change: replace, save } = useRecordDraft(record, agentDraftOf, write, onSaved);
-  const change = (next: Partial<AgentDraft>) => replace({ ...draft, ...next });
+  const state = useRecordDraft(record, agentDraftOf, write, onSaved);
+  const { draft, dirty, baseVersion, status, save } = state;
+  const change = (next: Partial<AgentDraft>) => state.change({ ...draft, ...next });
   const setParameter = (key: ParameterKey, value: string) => change({ parameters: { ...draft.parameters, [key]: value } });
 
   const select = (id: string, label: string, value: string, records: StoredRecord[], onPick: (id: string) => void, optional = false) => (
@@ -123,6 +125,7 @@ function AgentComposer({ record, canWrite, refs, onSaved }: ComposerProps) {
         <ResolvedPrompt record={dirty ? null : record} draft={draft} refs={refs} />
       </div>
       <SaveActions isNew={!record} canSave={canWrite && (record === null || dirty)} saved={status.saved} error={status.error} />
+      <ConflictDialog state={state} fieldsOf={agentFields} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useChangeEvents } from '../events';
 import { api, type Principal } from '../api';
 import { ErrorReport } from '../common/error-report';
 
@@ -57,10 +58,14 @@ function AuditTrail() {
     api<AuditEntry[]>(`/audit${query ? `?${query}` : ''}`).then(setEntries, (e: Error) => setError(e));
     api<AuditVerification>('/audit/verify').then(setVerification, (e: Error) => setError(e));
   };
+  // The filter last applied: a change made anywhere (every write is audited) reloads the trail with it.
+  const [applied, setApplied] = useState<Filter>(filter);
   useEffect(() => load(filter), []);
+  useChangeEvents(() => load(applied));
 
   const apply = (event: Event) => {
     event.preventDefault();
+    setApplied(filter);
     load(filter);
   };
 

@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { BEHAVIOUR_SLIDERS, BIG_FIVE_TRAITS, type PersonalityTrait } from '../../../src/domain/personality/personality';
-import { api, ApiError, type StoredRecord } from '../api';
+import { api, type StoredRecord } from '../api';
 import { SaveActions } from '../common/save-actions';
-import { ConflictDialog } from './conflict-dialog';
+import { ConflictDialog } from '../common/conflict-dialog';
+import { useRecordDraft } from '../common/record-draft';
+import { personalityFields } from './field-diff';
 import { PersonalityHistory } from './personality-history';
 import { createBody, draftOf, emptyDraft, mergePatch, type Draft } from './draft';
 import { PromptPreview } from './prompt-preview';
@@ -19,79 +21,21 @@ interface EditorProps {
 
 /** Edits one personality: its text, its traits as sliders, a radar of the Big Five and the live prompt; saves or creates. */
 export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorProps) {
-  const [draft, setDraft] = useState<Draft>(() => (record ? draftOf(record) : emptyDraft()));
-  const [dirty, setDirty] = useState(false);
-  const [baseVersion, setBaseVersion] = useState(record?.version ?? 0);
   const [roleId, setRoleId] = useState('');
-  const [status, setStatus] = useState<{ error?: ApiError | Error; saved?: string }>({});
-  const [conflict, setConflict] = useState<{ current: StoredRecord; problem: string | null; busy: boolean } | null>(null);
-
-  // A change made elsewhere replaces an untouched draft; an edited one is kept, and the user is told.
-  useEffect(() => {
-    if (record && !dirty) {
-      setDraft(draftOf(record));
-      setBaseVersion(record.version);
-    }
-  }, [record?.version]);
+  const write = (draft: Draft, ifMatch: number, strategy?: 'merge') =>
+    record
+      ? api<StoredRecord>(`/personalities/${encodeURIComponent(record.id)}${strategy ? `?strategy=${strategy}` : ''}`, { method: 'PATCH', body: mergePatch(draft), ifMatch })
+      : api<StoredRecord>('/personalities', { method: 'POST', body: createBody(draft) });
+  const state = useRecordDraft(record, (r) => (r ? draftOf(r) : emptyDraft()), write, onSaved);
+  const { draft, dirty, baseVersion, status, save } = state;
 
   const editable = canWrite && !record?.isTemplate;
-  const change = (next: Partial<Draft>) => {
-    setDraft({ ...draft, ...next });
-    setDirty(true);
-    setStatus({});
-  };
+  const change = (next: Partial<Draft>) => state.change({ ...draft, ...next });
   const setTrait = (trait: PersonalityTrait, value: number | undefined) => {
     const traits = { ...draft.traits };
     if (value === undefined) delete traits[trait];
     else traits[trait] = value;
     change({ traits });
-  };
-
-  const saved = (record: StoredRecord, how: string) => {
-    setDirty(false);
-    setBaseVersion(record.version);
-    setConflict(null);
-    setStatus({ saved: `${how} as version ${record.version}.` });
-    onSaved(record);
-  };
-
-  /** PATCHes the draft against `ifMatch`; a 409 that carries the current record opens the conflict dialog. */
-  const patch = (ifMatch: number, strategy?: 'merge') =>
-    api<StoredRecord>(`/personalities/${encodeURIComponent(record!.id)}${strategy ? `?strategy=${strategy}` : ''}`, { method: 'PATCH', body: mergePatch(draft), ifMatch });
-
-  const save = async (event: Event) => {
-    event.preventDefault();
-    try {
-      if (record) saved(await patch(baseVersion), 'Saved');
-      else saved(await api<StoredRecord>('/personalities', { method: 'POST', body: createBody(draft) }), 'Saved');
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 409 && error.current) setConflict({ current: error.current, problem: null, busy: false });
-      else setStatus({ error: error as Error });
-    }
-  };
-
-  /** Resolves the open conflict: keep mine (save against the current version) or merge (three-way against the base). */
-  const resolve = async (how: 'keep' | 'merge') => {
-    if (!conflict) return;
-    setConflict({ ...conflict, busy: true, problem: null });
-    try {
-      if (how === 'keep') saved(await patch(conflict.current.version), 'Kept yours: saved');
-      else saved(await patch(baseVersion, 'merge'), 'Merged: saved');
-    } catch (error) {
-      const current = error instanceof ApiError && error.current ? error.current : conflict.current;
-      const fields = error instanceof ApiError ? error.details.map((d) => d.path) : [];
-      const problem = fields.length > 0 ? `These fields were changed on both sides and cannot be merged: ${fields.join(', ')}. Keep yours or take theirs.` : (error as Error).message;
-      setConflict({ current, problem, busy: false });
-    }
-  };
-
-  const takeTheirs = () => {
-    if (!conflict) return;
-    setDraft(draftOf(conflict.current));
-    setBaseVersion(conflict.current.version);
-    setDirty(false);
-    setStatus({ saved: `Took theirs: the editor shows version ${conflict.current.version}.` });
-    setConflict(null);
   };
 
   const sliders = (traits: readonly PersonalityTrait[]) =>
@@ -132,20 +76,7 @@ export function PersonalityEditor({ record, canWrite, roles, onSaved }: EditorPr
       </div>
       <SaveActions isNew={!record} canSave={editable && (record === null || dirty)} saved={status.saved} error={status.error} />
       {record && <PersonalityHistory record={record} canRestore={editable} onRestored={onSaved} />}
-      {conflict && (
-        <ConflictDialog
-          mine={draft}
-          baseVersion={baseVersion}
-          current={conflict.current}
-          currentDraft={draftOf(conflict.current)}
-          problem={conflict.problem}
-          busy={conflict.busy}
-          onKeepMine={() => void resolve('keep')}
-          onMerge={() => void resolve('merge')}
-          onTakeTheirs={takeTheirs}
-          onCancel={() => setConflict(null)}
-        />
-      )}
+      <ConflictDialog state={state} fieldsOf={personalityFields} />
     </form>
   );
 }

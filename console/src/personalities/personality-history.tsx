@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type StoredRecord } from '../api';
 import { draftOf } from './draft';
-import { compareDrafts, shown } from './field-diff';
+import { shown } from '../common/field-diff';
+import { compareDrafts } from './field-diff';
 
 interface HistoryProps {
   /** The stored personality, as it is now. */

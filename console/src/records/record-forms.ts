@@ -1,3 +1,4 @@
+import { textValue, type FieldValue } from '../common/field-diff';
 import { CONNECTION_LIMITS, CONNECTION_PROVIDERS } from '../../../src/domain/kinds/connection';
 import { ROLE_LIMITS } from '../../../src/domain/role/role';
 import type { StoredRecord } from '../api';
@@ -107,4 +108,9 @@ export function patchOf(form: KindForm, values: FormValues): Record<string, unkn
     else patch[field.key] = field.empty === 'empty-text' ? '' : null;
   }
   return patch;
+}
+
+/** A form's values, field by field in the form's order, for the conflict dialog. */
+export function formFields(form: KindForm, values: FormValues): FieldValue[] {
+  return form.fields.map((field) => ({ field: field.key, label: field.label, value: textValue(values[field.key] ?? '') }));
 }

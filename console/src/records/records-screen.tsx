@@ -1,8 +1,9 @@
 import { api, type Principal, type StoredRecord } from '../api';
+import { ConflictDialog } from '../common/conflict-dialog';
 import { SaveActions } from '../common/save-actions';
 import { useRecordDraft } from '../common/record-draft';
 import { ListAndEditor, useLiveRecords } from '../common/list-and-editor';
-import { createBodyOf, patchOf, valuesOf, type FieldSpec, type FormValues, type KindForm } from './record-forms';
+import { createBodyOf, formFields, patchOf, valuesOf, type FieldSpec, type FormValues, type KindForm } from './record-forms';
 
 /** A list and an editor for one record kind (roles, connections); templates are read-only unless the principal is an admin. */
 export function RecordsScreen({ form, principal }: { form: KindForm; principal: Principal }) {
@@ -31,12 +32,13 @@ interface EditorProps {
 
 /** Edits one record's fields; creates, or saves a merge patch with If-Match of the version the form was made from. */
 function RecordEditor({ form, record, editable, onSaved }: EditorProps) {
-  const write = (values: FormValues, baseVersion: number) =>
+  const write = (values: FormValues, baseVersion: number, strategy?: 'merge') =>
     record
-      ? api<StoredRecord>(`/${form.plural}/${encodeURIComponent(record.id)}`, { method: 'PATCH', body: patchOf(form, values), ifMatch: baseVersion })
+      ? api<StoredRecord>(`/${form.plural}/${encodeURIComponent(record.id)}${strategy ? `?strategy=${strategy}` : ''}`, { method: 'PATCH', body: patchOf(form, values), ifMatch: baseVersion })
       : api<StoredRecord>(`/${form.plural}`, { method: 'POST', body: createBodyOf(form, values) });
-  const { draft: values, dirty, baseVersion, status, change: setValues, save } = useRecordDraft(record, (r) => valuesOf(form, r), write, onSaved);
-  const change = (key: string, value: string) => setValues({ ...values, [key]: value });
+  const state = useRecordDraft(record, (r) => valuesOf(form, r), write, onSaved);
+  const { draft: values, dirty, baseVersion, status, save } = state;
+  const change = (key: string, value: string) => state.change({ ...values, [key]: value });
 
   const prefix = `${form.kind}-`;
   return (
@@ -55,6 +57,7 @@ function RecordEditor({ form, record, editable, onSaved }: EditorProps) {
         ))}
       </div>
       <SaveActions isNew={!record} canSave={editable && (record === null || dirty)} saved={status.saved} error={status.error} />
+      <ConflictDialog state={state} fieldsOf={(v) => formFields(form, v)} />
     </form>
   );
 }

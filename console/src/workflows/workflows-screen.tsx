@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useChangeEvents } from '../events';
 import { api } from '../api';
 import { ErrorReport } from '../common/error-report';
 import { RecordList } from '../common/record-list';
@@ -53,6 +54,8 @@ export function WorkflowsScreen() {
   useEffect(() => {
     void reload();
   }, []);
+  // Any change, the CLI's included, may be a run starting, stepping or ending: the list follows it without a click.
+  useChangeEvents(() => void reload());
   useEffect(() => {
     setRun(null);
     if (selected) api<WorkflowRun>(`/workflows/${encodeURIComponent(selected)}`).then(setRun, (e: Error) => setError(e));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
+import { runCli } from '../../support/run-cli';
 import { send } from '../server/api-client';
 import { attachScreenshot, logInWithLink, seriousAxeViolations, useConsoleFixture } from './console-browser';
 
@@ -62,5 +63,16 @@ describe('Feature: the console shows admins the audit trail and whether its hash
     expect(await page.locator('table').count()).to.equal(0);
     expect(auditRequests).to.deep.equal([]);
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
+  });
+
+  it('a change made by the CLI in another process appears in the open trail without a click on Filter', async function () {
+    const page = await f.newPage();
+    await openAudit(page, 'admin');
+    await page.getByText(/^Chain verified/).waitFor();
+    await page.locator('caption').waitFor();
+    expect(await page.locator('tbody').innerText()).not.to.include('role:live-audited');
+    const cli = await runCli([...f.tc.cliStore, '--json', 'role', 'create', '--file', '-'], { stdin: JSON.stringify({ id: 'live-audited', name: 'Live audited', systemPrompt: 'You are audited live.' }) });
+    expect(cli.code, cli.stderr).to.equal(0);
+    await page.locator('tbody').getByText('role:live-audited').first().waitFor({ timeout: 15_000 });
   });
 });

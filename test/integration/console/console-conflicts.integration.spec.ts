@@ -87,4 +87,28 @@ describe('Feature: the console resolves a save that hits 409 CONFLICT (keep mine
     await page.getByText('Merged: saved as version 3.').waitFor();
     expect(await stored('merge-both')).to.include({ description: 'Mine: a new description', humor: 90, openness: 50, version: 3 });
   });
+
+  it('a role changed by the CLI while open in the records editor opens the same dialog; keep mine stores the console\'s value', async function () {
+    const created = await send(f.server.url, '/api/v1/roles', { method: 'POST', token: f.adminToken, body: { id: 'conflict-role', name: 'Conflict role', systemPrompt: 'You start here.' } });
+    expect(created.status).to.equal(201);
+    const page = await f.newPage();
+    await logInWithLink(page, f.server);
+    await page.getByRole('button', { name: 'Roles', exact: true }).click();
+    await page.locator('button[data-id="conflict-role"]').click();
+    await page.getByRole('heading', { name: 'Conflict role' }).waitFor();
+    await page.getByLabel('System prompt').fill('You are the console\'s reviewer.');
+    const cli = await runCli([...f.tc.cliStore, '--json', 'role', 'update', 'conflict-role', '--file', '-'], { stdin: JSON.stringify({ systemPrompt: 'You are the CLI\'s reviewer.' }) });
+    expect(cli.code, cli.stderr).to.equal(0);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog', { name: 'Someone saved a newer version' }).waitFor();
+    expect(await conflictRow(page, 'systemPrompt')).to.deep.equal({ mine: 'You are the console\'s reviewer.', theirs: 'You are the CLI\'s reviewer.', differs: true });
+    expect(await conflictRow(page, 'name')).to.deep.equal({ mine: 'Conflict role', theirs: 'Conflict role', differs: false });
+    await attachScreenshot(this, page, 'conflict-dialog-role');
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
+
+    await page.getByRole('button', { name: 'Keep mine' }).click();
+    await page.getByText('Kept yours: saved as version 3.').waitFor();
+    expect(await page.getByRole('dialog').count()).to.equal(0);
+    expect(await storedRecord(f, 'roles', 'conflict-role')).to.include({ systemPrompt: 'You are the console\'s reviewer.', version: 3 });
+  });
 });

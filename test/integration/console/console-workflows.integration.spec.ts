@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { runCli } from '../../support/run-cli';
 import { send } from '../server/api-client';
 import type { Page } from 'playwright-core';
 import { attachScreenshot, seriousAxeViolations, useConsoleFixture } from './console-browser';
@@ -66,5 +67,23 @@ describe('Feature: the console shows each workflow run as a timeline of its step
     expect(await page.locator('li[data-step="r"] .badge').innerText()).to.equal('COMPLETED');
     await attachScreenshot(this, page, 'workflow-timeline-narrow');
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
+  });
+
+  it('a run started from the CLI in another process appears in the open list without a reload or a click on Refresh', async function () {
+    const page = await f.newPage();
+    await logInAsAdmin(page);
+    await page.getByRole('button', { name: 'Workflows', exact: true }).click();
+    const list = page.getByRole('navigation', { name: 'Workflow runs' });
+    await list.waitFor();
+    expect(await list.getByText('live-from-cli').count()).to.equal(0);
+
+    const definition = { name: 'live-from-cli', steps: [{ id: 'r', service: 'role', action: 'create', input: { name: 'Live', systemPrompt: 'You arrive live.' } }] };
+    const cli = await runCli([...f.tc.cliStore, '--json', 'workflow', 'run', '-'], { stdin: JSON.stringify(definition) });
+    expect(cli.code, cli.stderr).to.equal(0);
+
+    await list.getByText('live-from-cli').waitFor({ timeout: 15_000 });
+    await list.getByText('live-from-cli').click();
+    await page.getByRole('heading', { name: 'live-from-cli' }).waitFor();
+    expect(await page.getByTestId('run-status').innerText()).to.equal('COMPLETED');
   });
 });

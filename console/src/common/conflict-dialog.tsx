@@ -1,37 +1,31 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { StoredRecord } from '../api';
-import type { Draft } from './draft';
-import { compareDrafts, shown } from './field-diff';
+import { compareFields, shown, type FieldValue } from './field-diff';
+import type { RecordDraft } from './record-draft';
 
-interface ConflictDialogProps {
-  /** The draft being saved. */
-  mine: Draft;
-  /** Its base version. */
-  baseVersion: number;
-  /** The record as it is stored now (the 409's `error.current`). */
-  current: StoredRecord;
-  currentDraft: Draft;
-  /** A failed resolution (a merge that still conflicts), shown in the dialog. */
-  problem: string | null;
-  busy: boolean;
-  onKeepMine: () => void;
-  onTakeTheirs: () => void;
-  onMerge: () => void;
-  onCancel: () => void;
+interface ConflictDialogProps<D> {
+  /** The editor's draft, with the open conflict (`state.conflict`). */
+  state: RecordDraft<D>;
+  /** A draft's fields, labelled, in the editor's order. */
+  fieldsOf: (draft: D) => FieldValue[];
 }
 
 /**
  * A save that hit 409: both versions side by side, field by field, the differing fields marked; keep mine, take theirs or
- * merge. A modal <dialog>: focus stays inside, Escape cancels.
+ * merge (`?strategy=merge`). A modal <dialog>: focus stays inside, Escape cancels. Renders nothing without a conflict.
  */
-export function ConflictDialog(props: ConflictDialogProps) {
+export function ConflictDialog<D>({ state, fieldsOf }: ConflictDialogProps<D>) {
+  return state.conflict ? <OpenConflict state={state} fieldsOf={fieldsOf} /> : null;
+}
+
+function OpenConflict<D>({ state, fieldsOf }: ConflictDialogProps<D>) {
+  const conflict = state.conflict!;
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
     return () => dialog?.close();
   }, []);
-  const rows = compareDrafts(props.mine, props.currentDraft);
+  const rows = compareFields(fieldsOf(state.draft), fieldsOf(state.draftOf(conflict.current)));
   const differing = rows.filter((r) => r.differs).length;
   return (
     <dialog
@@ -41,12 +35,12 @@ export function ConflictDialog(props: ConflictDialogProps) {
       aria-describedby="conflict-summary"
       onCancel={(event) => {
         event.preventDefault();
-        props.onCancel();
+        state.cancelConflict();
       }}
     >
       <h2 id="conflict-title">Someone saved a newer version</h2>
       <p id="conflict-summary">
-        Your draft is based on version {props.baseVersion}; version {props.current.version} is stored now. {differing} {differing === 1 ? 'field differs' : 'fields differ'}.
+        Your draft is based on version {state.baseVersion}; version {conflict.current.version} is stored now. {differing} {differing === 1 ? 'field differs' : 'fields differ'}.
       </p>
       <div class="table-scroll">
         <table>
@@ -54,8 +48,8 @@ export function ConflictDialog(props: ConflictDialogProps) {
           <thead>
             <tr>
               <th scope="col">Field</th>
-              <th scope="col">Mine (draft of v{props.baseVersion})</th>
-              <th scope="col">Theirs (stored v{props.current.version})</th>
+              <th scope="col">Mine (draft of v{state.baseVersion})</th>
+              <th scope="col">Theirs (stored v{conflict.current.version})</th>
             </tr>
           </thead>
           <tbody>
@@ -72,22 +66,22 @@ export function ConflictDialog(props: ConflictDialogProps) {
           </tbody>
         </table>
       </div>
-      {props.problem && (
+      {conflict.problem && (
         <p class="error" role="alert">
-          {props.problem}
+          {conflict.problem}
         </p>
       )}
       <div class="actions">
-        <button type="button" disabled={props.busy} onClick={props.onKeepMine}>
+        <button type="button" disabled={conflict.busy} onClick={() => void state.resolve('keep')}>
           Keep mine
         </button>
-        <button type="button" disabled={props.busy} onClick={props.onTakeTheirs}>
+        <button type="button" disabled={conflict.busy} onClick={state.takeTheirs}>
           Take theirs
         </button>
-        <button type="button" disabled={props.busy} onClick={props.onMerge}>
+        <button type="button" disabled={conflict.busy} onClick={() => void state.resolve('merge')}>
           Merge
         </button>
-        <button type="button" class="secondary" disabled={props.busy} onClick={props.onCancel}>
+        <button type="button" class="secondary" disabled={conflict.busy} onClick={state.cancelConflict}>
           Cancel
         </button>
       </div>
