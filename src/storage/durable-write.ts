@@ -3,7 +3,8 @@ import { constants as fsConstants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FileSystemHandle, IFileSystem } from './file-system';
 
-function tempPathFor(target: string): string {
+/** A temp file's name beside `target`, one initialize() clears if a process dies before it is renamed. */
+export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 

@@ -6,6 +6,7 @@ import type { IFileSystem } from './file-system';
 import { appendWhole } from './append-whole';
 import { KeptOpenFile } from './kept-open-file';
 import { readStoredFile } from './stored-file';
+import type { LoggedOp } from './file/folder-log';
 
 /**
  * Previous versions of records, one JSON line each, appended and fsync'd before the version is replaced.
@@ -66,6 +67,50 @@ export class HistoryFile {
     const dropped = new Set(mine.slice(0, mine.length - this.limit));
     counted.delete(path); // rewritten: counted afresh on the next append
     await writeFileDurably(this.fs, path, all.filter((r) => !dropped.has(r)).map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  /**
+   * Stages versions to append (as append does, trimming what grows past the limit) as an op for the folder log:
+   * an append, or the whole file when a record's versions must be trimmed. Callers hold the data folder's lock.
+   */
+  async stage(records: readonly { id: string; version: number }[], relative: (path: string) => string): Promise<{ ops: LoggedOp[]; settle(): Promise<void> }> {
+    const path = await confine(this.dataDir, this.path);
+    const lines = records.map((record) => `${JSON.stringify(record)}\n`).join('');
+    const stat = await this.fs.statIfExists(path);
+    const before = stat ? identityOf(stat) : { ino: -1, size: 0, mtimeMs: 0 };
+    let kept = counted.get(path);
+    if (!kept || !sameFile(kept.file, before)) {
+      const perRecord = new Map<string, number>();
+      for (const r of await this.readAll()) perRecord.set(r.id, (perRecord.get(r.id) ?? 0) + 1);
+      kept = { file: before, perRecord };
+    }
+    const perRecord = new Map(kept.perRecord);
+    for (const { id } of records) perRecord.set(id, (perRecord.get(id) ?? 0) + 1);
+    const over = [...perRecord.values()].some((versions) => versions > this.limit);
+    let op: LoggedOp;
+    if (over) {
+      const all = [...(await this.readAll()), ...records];
+      const seen = new Map<string, number>();
+      const total = new Map<string, number>();
+      for (const r of all) total.set(r.id, (total.get(r.id) ?? 0) + 1);
+      const trimmed = all.filter((r) => {
+        const index = (seen.get(r.id) ?? 0) + 1;
+        seen.set(r.id, index);
+        return index > (total.get(r.id) ?? 0) - this.limit;
+      });
+      op = { put: relative(this.path), text: trimmed.map((r) => `${JSON.stringify(r)}\n`).join('') };
+      for (const [id, versions] of total) perRecord.set(id, Math.min(versions, this.limit));
+    } else {
+      op = { append: relative(this.path), at: before.size, text: lines };
+    }
+    return {
+      ops: [op],
+      settle: async () => {
+        // The kept-open file may name the file a trim replaced: closed, it is reopened at the path on the next use.
+        if (over) await this.file.close();
+        counted.set(path, { file: identityOf(await this.fs.stat(path)), perRecord });
+      },
+    };
   }
 
   /**

@@ -113,6 +113,8 @@ export interface BeginOptions {
    * one transaction, so a client that dies part way leaves nothing of it. Others ignore this.
    */
   oneTransaction?: boolean;
+  /** Who runs the workflow: a run stored as one transaction is stored as them. */
+  context?: SecurityContext;
 }
 
 /**

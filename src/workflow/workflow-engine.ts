@@ -105,7 +105,7 @@ export class WorkflowEngine implements IWorkflowService {
   private async execute({ definition, order }: ReturnType<typeof preflight>, context: SecurityContext, oneTransaction: boolean): Promise<WorkflowRun> {
     const id = randomUUID();
     await this.store.ensureRoom?.(order.length);
-    const file = await this.journals.begin(id, { oneTransaction });
+    const file = await this.journals.begin(id, { oneTransaction, context });
     const journal = new AuditedJournal(file, this.audit, context, id);
     try {
       await journal.append('workflow.started', {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { basename } from 'node:path';
-import { isTempFileName } from '../../src/storage/durable-write';
+import sinon from 'sinon';
+import { FileAuditLog } from '../../src/storage/file/file-audit-log';
+import type { IFileSystem } from '../../src/storage/file-system';
 import { validRecords } from '../support/records';
 import { removeFastTempDirs } from './fast-temp-dir';
 import { runPowerCutCampaign, type CutFailure, type PowerCutReport, type WorkloadStep } from './power-loss/power-cut-campaign';
@@ -89,16 +91,32 @@ describe('Reliability: power-loss simulation', function () {
     expect(report.failures, explain(report.failures)).to.deep.equal([]);
   });
 
-  it("harness: with the change logs' fdatasync left out, the simulation finds acknowledged changes lost", async function () {
-    const report = await runPowerCutCampaign(workload(), { setup: logSetup(), storage: { appendAboveBytes: 0 }, skipSync: (path) => path.endsWith('.changes.jsonl') });
-    console.log(`      ${figures('power-loss simulation over the change logs without their fdatasync (must fail)', report)}`);
+  it("harness: with the folder log's fdatasync left out, the simulation finds acknowledged changes lost", async function () {
+    const report = await runPowerCutCampaign(workload(), { setup: logSetup(), storage: { appendAboveBytes: 0 }, skipSync: (path) => basename(path) === 'commits.log' });
+    console.log(`      ${figures('power-loss simulation without the folter log fdatasync (must fail)', report)}`);
     expect(report.failures.filter((f) => f.problem === 'lost-acked-write').length, 'cuts that found the missing fdatasync').to.be.greaterThan(0);
   });
 
-  it('harness: with the fsync of the temp file left out of the durable replace, the simulation finds stores that no longer open', async function () {
-    // The workflow alone is enough to show it: its first write of a new collection file is lost.
-    const report = await runPowerCutCampaign(workload().slice(0, 1), { skipSync: (path) => isTempFileName(basename(path)) });
-    console.log(`      ${figures('power-loss simulation without the temp-file fsync (must fail)', report)}`);
-    expect(report.failures.filter((f) => f.problem === 'unloadable').length, 'cuts that found the missing fsync').to.be.greaterThan(0);
+  it('harness: with the audit entries written apart from the change they audit (after it, unsynced), the simulation finds changes without their audit entries', async function () {
+    const original = FileAuditLog.prototype.stage;
+    sinon.stub(FileAuditLog.prototype, 'stage').callsFake(function (this: FileAuditLog, events, relative, work) {
+      const fs = (this as unknown as { fs: IFileSystem }).fs;
+      return original.call(this, events, relative, async (ops) => {
+        await work([]);
+        for (const op of ops) {
+          if (!('append' in op)) continue;
+          const handle = await fs.open(this.path, 'a');
+          await handle.write(op.text);
+          await handle.close();
+        }
+      });
+    });
+    try {
+      const report = await runPowerCutCampaign(workload().slice(0, 2));
+      console.log(`      ${figures('power-loss simulation with the audit written apart (must fail)', report)}`);
+      expect(report.failures.filter((f) => f.problem === 'lost-acked-write' || f.problem === 'not-a-step-state').length, 'cuts that found a change without its audit entry').to.be.greaterThan(0);
+    } finally {
+      sinon.restore();
+    }
   });
 });

@@ -16,6 +16,8 @@ import { IFileSystem, type FileSystemHandle } from '../file-system';
 import { KeptOpenFile } from '../kept-open-file';
 import { appendWhole } from '../append-whole';
 import { MAX_FILE_BYTES, readAtMost } from '../stored-file';
+import type { LoggedOp } from './folder-log';
+import { openFileWorkflows } from './file-workflow-transaction';
 
 /** Width the head is padded to (JSON allows the trailing spaces); its fields take about 130 characters. */
 const HEAD_WIDTH = 192;
@@ -54,13 +56,20 @@ export class FileAuditLog implements IAuditLog {
     this.lock = new WriteLock(this.path, { ...DEFAULT_WRITE_LOCK_OPTIONS, guards: 'the audit log', confineTo: storage.dataDir });
   }
 
-  /** Holds a workflow transition, stamped now, to be written ahead of this log's next durable append. */
+  /**
+   * Holds a workflow transition, stamped now, to be written ahead of this log's next durable append; one of a
+   * workflow run in one transaction is held by it, and stored with it.
+   */
   defer(event: AuditEvent): void {
-    this.held.push({ at: new Date().toISOString(), event: shortened(event) });
+    const workflow = event.workflowId === undefined ? undefined : openFileWorkflows.get(event.workflowId);
+    if (workflow) workflow.holdAudit([event]);
+    else this.held.push({ at: new Date().toISOString(), event: shortened(event) });
   }
 
   async append(event: AuditEvent): Promise<void> {
-    await this.appendEntry(event);
+    const workflow = event.workflowId === undefined ? undefined : openFileWorkflows.get(event.workflowId);
+    if (workflow) workflow.holdAudit([event]);
+    else await this.appendEntry(event);
   }
 
   /** As append, handing back the entry as written. */
@@ -100,6 +109,39 @@ export class FileAuditLog implements IAuditLog {
         }
       }),
     );
+  }
+
+  /**
+   * Chains the held transitions and `events` after the log's end as ops for the folder log, under the audit log's
+   * lock, and runs `work` with them while the lock is held (it makes them, with the change they audit, in one
+   * durable commit); then writes the head. Returns the entries of `events`. Held transitions go back to the queue if
+   * `work` fails before anything was written.
+   */
+  async stage(events: readonly StampedEvent[], relative: (path: string) => string, work: (ops: LoggedOp[]) => Promise<void>): Promise<AuditEntry[]> {
+    await ensureWritable(this.fs, this.dataDir);
+    await guardIo('write', this.path, async () => this.fs.mkdir(await confine(this.dataDir, join(this.path, '..')), { recursive: true }));
+    return this.lock.run(async () => {
+      const batch = this.held.splice(0);
+      let staged: { tail: AuditTail; entries: AuditEntry[] };
+      try {
+        staged = await guardIo('write', this.path, async () =>
+          this.file.use(await confine(this.dataDir, this.path), async (handle) => {
+            const tail = await this.settledTail(handle);
+            const tampering = (await this.tamperingAt(tail)).map((event) => ({ at: new Date().toISOString(), event }));
+            return { tail, entries: chainAfter(tail, [...tampering, ...batch, ...events]) };
+          }),
+        );
+      } catch (error) {
+        this.held.unshift(...batch);
+        throw error;
+      }
+      const { tail, entries } = staged;
+      const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+      await work(entries.length === 0 ? [] : [{ append: relative(this.path), at: tail.goodBytes, text }]);
+      const last = entries.at(-1);
+      if (last) await guardIo('write', this.headPath, () => this.writeHead({ entries: last.seq, hash: last.hash }));
+      return entries.slice(entries.length - events.length);
+    });
   }
 
   /** Appends entries after `tail` with one write and one fdatasync; returns the last one written. */

@@ -1,8 +1,9 @@
 import { inject, injectable } from 'inversify';
-import type { AuditEntry } from '../../audit/audit-entry';
+import type { StampedEvent } from '../../audit/audit-chain';
+import { shortened, type AuditEntry } from '../../audit/audit-entry';
 import { IAuditLog } from '../../audit/audit-log';
 import type { FileAuditLog } from './file-audit-log';
-import { ConflictError, UnavailableError } from '../../domain/errors/errors';
+import { UnavailableError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { deepFreeze } from '../../domain/deep-freeze';
@@ -10,8 +11,11 @@ import type { JournalEntry } from '../../domain/workflow/journal-entry';
 import { ChangeFeedInterval, type IChangeFeed } from '../change-feed';
 import { IFileSystem } from '../file-system';
 import { PollingChangeFeed } from '../polling-change-feed';
-import type { Commit, CommitOptions, CommitReceipt, IRecordStore, Planned, StoreReader, StoredCollection } from '../record-store';
-import { IFileService, type FileTransaction } from './file-service';
+import type { Commit, CommitOptions, CommitReceipt, HistoryKeep, IRecordStore, Planned, ReadOptions, StoreReader, StoredCollection } from '../record-store';
+import { IAccessControl } from '../../security/access-control';
+import { IFileService, type FileTransaction, type StagedChange } from './file-service';
+import type { LoggedOp } from './folder-log';
+import { expectVersion, FileWorkflowTransaction, openFileWorkflows } from './file-workflow-transaction';
 import { FileWorkflowJournals } from './file-workflow-journals';
 
 type Stored = { id: string; version: number };
@@ -19,11 +23,11 @@ type Stored = { id: string; version: number };
 /**
  * The record store on a data folder's files, as they have always been laid out: a JSON file per kind under
  * `config/` (with its change log and history), the audit trail in `logs/audit.jsonl`, a journal per workflow in
- * `workflows/`. A commit with record changes runs under the folder's write lock and is written in the order that
- * keeps every change undoable: versions checked (a CONFLICT writes nothing), then history, audit entries
- * (fsync'd), the collection files, and last the journal's events. Records of one kind change all or nothing even
- * through a crash; a crash between two kinds of one commit, or after the audit entries and before the records,
- * is what the workflow journal and verify are there for.
+ * `workflows/`. A commit with record changes runs under the folder's write lock: versions checked (a CONFLICT
+ * writes nothing), then its history, audit entries and collection changes stored in one commit of the folder log
+ * (see FolderLog): one fdatasync, and all of it or none of it survives a crash. A workflow whose steps all change
+ * records runs as one transaction and is stored, journal included, in one such commit at its end (see
+ * FileWorkflowTransaction).
  */
 @injectable()
 export class FileRecordStore implements IRecordStore {
@@ -37,10 +41,11 @@ export class FileRecordStore implements IRecordStore {
     @inject(IAuditLog) readonly audit: FileAuditLog,
     @inject(IFileSystem) fs: IFileSystem,
     @inject(ChangeFeedInterval) changePollMs: number,
+    @inject(IAccessControl) private readonly access: IAccessControl,
   ) {
     this.location = files.dataDir;
     this.changes = new PollingChangeFeed((kind) => this.files.read(kind), changePollMs);
-    this.journals = new FileWorkflowJournals(files.dataDir, fs, async (workflowId, events) => (await this.commit({ journal: { workflowId, events } })).journal);
+    this.journals = new FileWorkflowJournals(files.dataDir, fs, async (workflowId, events) => (await this.commit({ journal: { workflowId, events } })).journal, (workflow) => this.storeRun(workflow));
   }
 
   initialize(): Promise<void> {
@@ -51,7 +56,9 @@ export class FileRecordStore implements IRecordStore {
     return (await this.files.read(kind)).items;
   }
 
-  async get<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K> | null> {
+  async get<K extends RecordKind>(kind: K, id: string, options: ReadOptions = {}): Promise<RecordOf<K> | null> {
+    const workflow = this.workflowOf(options.workflowId);
+    if (workflow) return workflow.oneAtATime.runExclusive(() => workflow.view(this).get(kind, id));
     return (await this.records(kind)).find((r) => r.id === id) ?? null;
   }
 
@@ -67,17 +74,58 @@ export class FileRecordStore implements IRecordStore {
     return (await this.files.compact?.()) ?? [];
   }
 
+  /** Leaves the changes of the folder log synced in their files, and the log empty (see FolderLog.checkpoint). */
+  async close(): Promise<void> {
+    await this.files.checkpoint?.();
+  }
+
   async ensureRoom(changes: number): Promise<void> {
     await this.files.ensureRoom?.(changes);
   }
 
   async commit(commit: Commit, options: CommitOptions = {}): Promise<CommitReceipt> {
+    const workflow = this.workflowOf(options.workflowId);
+    if (workflow) return (await this.runIn(workflow, async () => ({ commit, result: undefined }), options)).receipt;
     if (!changesRecords(commit)) return this.appendLogs(commit, options);
     return (await this.locked(async () => ({ commit, result: undefined }), options)).receipt;
   }
 
   async transact<T>(plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions = {}): Promise<T> {
+    const workflow = this.workflowOf(options.workflowId);
+    if (workflow) return (await this.runIn(workflow, plan, options)).result;
     return (await this.locked(plan, options)).result;
+  }
+
+  /** The open transaction of a workflow this process runs as one, if `workflowId` names one. */
+  private workflowOf(workflowId: string | undefined): FileWorkflowTransaction | undefined {
+    return workflowId === undefined ? undefined : openFileWorkflows.get(workflowId);
+  }
+
+  /** A step's commit, applied to its workflow's transaction (stored when the workflow ends; see FileWorkflowTransaction). */
+  private async runIn<T>(workflow: FileWorkflowTransaction, plan: (view: StoreReader) => Promise<Planned<T>>, options: CommitOptions): Promise<{ result: T; receipt: CommitReceipt }> {
+    await this.access.authorize(options.context, 'write', { action: 'store.commit' });
+    return workflow.oneAtATime.runExclusive(async () => {
+      const view = workflow.view(this);
+      const planned = await plan(view);
+      if (options.signal?.aborted) throw cancelled();
+      const journal = await workflow.apply(planned.commit, view);
+      return { result: planned.result, receipt: { audit: [], journal } };
+    });
+  }
+
+  /** Stores what a workflow run in one transaction did, in one commit of the folder (see FileWorkflowTransaction). */
+  private async storeRun(workflow: FileWorkflowTransaction): Promise<void> {
+    await this.journals.prepare();
+    await this.changes.settled();
+    await this.files.transaction(
+      async (tx) => {
+        const run = await workflow.changes(viewOf(tx));
+        const journal: LoggedOp = { put: tx.relative(this.journals.pathOf(workflow.workflowId)), text: run.journal.map((entry) => `${JSON.stringify(entry)}\n`).join('') };
+        await this.store(tx, run.collections, run.history, run.audit, [journal]);
+      },
+      { context: workflow.context },
+    );
+    await this.changes.check().catch(() => undefined);
   }
 
   /** Plans and applies a commit under the folder's write lock, then tells the change feed. */
@@ -102,7 +150,11 @@ export class FileRecordStore implements IRecordStore {
     return { audit, journal };
   }
 
-  /** Applies a commit under the folder's lock, in the order the class comment gives. */
+  /**
+   * Applies a commit under the folder's lock: versions checked (a CONFLICT writes nothing), then the history, the
+   * audit entries and the collections stored in one commit of the folder log, and last the journal's events (of a
+   * workflow not run as one transaction: its intents were made durable before).
+   */
   private async apply(tx: FileTransaction, view: StoreReader, commit: Commit, options: CommitOptions): Promise<CommitReceipt> {
     const next = new Map<RecordKind, Stored[]>();
     const collection = async (kind: RecordKind): Promise<Stored[]> => {
@@ -127,25 +179,32 @@ export class FileRecordStore implements IRecordStore {
       items.splice(at, 1);
     }
     if (options.signal?.aborted) throw cancelled();
-    for (const { kind, record } of commit.history ?? []) await tx.appendHistory(kind, record);
-    const audit: AuditEntry[] = [];
-    for (const event of commit.audit ?? []) audit.push(await this.audit.appendEntry(event));
-    for (const [kind, items] of next) await tx.write(kind, items as RecordOf<typeof kind>[]);
+    const now = new Date().toISOString();
+    const audit = await this.store(tx, next, commit.history ?? [], (commit.audit ?? []).map((event) => ({ at: now, event: shortened(event) })), []);
     const journal = commit.journal ? await this.journals.append(commit.journal.workflowId, commit.journal.events) : [];
     return { audit, journal };
+  }
+
+  /**
+   * Stores record changes, the versions they replace, their audit entries and `more` (a journal) as one commit of the
+   * folder log: one fdatasync makes all of it durable, or none of it. Returns the audit entries as written.
+   */
+  private async store(tx: FileTransaction, collections: ReadonlyMap<RecordKind, Stored[]>, history: readonly HistoryKeep[], audit: readonly StampedEvent[], more: LoggedOp[]): Promise<AuditEntry[]> {
+    const staged: StagedChange[] = [];
+    const kept = new Map<RecordKind, RecordOf<RecordKind>[]>();
+    for (const { kind, record } of history) kept.set(kind, [...(kept.get(kind) ?? []), record]);
+    for (const [kind, records] of kept) staged.push(await tx.stageHistory(kind, records));
+    const writes: StagedChange[] = [];
+    for (const [kind, items] of collections) writes.push(await tx.stageWrite(kind, items as RecordOf<typeof kind>[]));
+    return this.audit.stage(audit, (path) => tx.relative(path), async (auditOps) => {
+      await tx.commitLogged([...staged.flatMap((s) => s.ops), ...auditOps, ...writes.flatMap((s) => s.ops), ...more]);
+      for (const change of [...staged, ...writes]) await change.settle();
+    });
   }
 }
 
 function changesRecords(commit: Commit): boolean {
   return (commit.puts?.length ?? 0) + (commit.removals?.length ?? 0) + (commit.history?.length ?? 0) > 0;
-}
-
-/** A CONFLICT, naming the version found, unless the record is at the version the commit expects. */
-function expectVersion(kind: RecordKind, id: string, current: Stored | null, expected: number | null): void {
-  if (expected === null && current === null) return;
-  if (current !== null && current.version === expected) return;
-  const found = current === null ? 'does not exist' : expected === null ? 'already exists' : `is at version ${current.version}, not the expected ${expected}`;
-  throw new ConflictError(`${kind} '${id}' ${found}`, current, { context: { service: 'store', operation: 'commit', kind, id, expectedVersion: expected, currentVersion: current?.version ?? null } });
 }
 
 function cancelled(): UnavailableError {

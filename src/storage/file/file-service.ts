@@ -2,6 +2,7 @@ import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import type { CollectionSnapshot } from '../collection-file';
 import type { SecurityContext } from '../../security/security-context';
+import type { LoggedOp } from './folder-log';
 
 /** Reads and writes made while holding the data folder's write lock. */
 export interface FileTransaction {
@@ -13,6 +14,23 @@ export interface FileTransaction {
   history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]>;
   /** Durably keeps a version that is about to be replaced. */
   appendHistory<K extends RecordKind>(kind: K, record: RecordOf<K>): Promise<void>;
+  /** Stages a write of the collection (as write does) for commitLogged, writing nothing yet. */
+  stageWrite<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<StagedChange>;
+  /** Stages versions about to be replaced (as appendHistory does) for commitLogged, writing nothing yet. */
+  stageHistory<K extends RecordKind>(kind: K, records: readonly RecordOf<K>[]): Promise<StagedChange>;
+  /**
+   * Makes staged ops durable with one fdatasync of the folder's log, then writes them in their files; the stages'
+   * settle() are called after. The ops of the whole commit go in one call: a commit is durable all or nothing.
+   */
+  commitLogged(ops: readonly LoggedOp[]): Promise<void>;
+  /** A path inside the data folder as ops name it. */
+  relative(path: string): string;
+}
+
+/** Changes to files staged for the folder log, and what to remember once they are made. */
+export interface StagedChange {
+  ops: LoggedOp[];
+  settle(): Promise<void>;
 }
 
 /** What a collection file looks like on disk: readable, edited by hand (checksum off), corrupt, or absent. */
@@ -60,6 +78,11 @@ export interface IFileService {
    * says which collections it wrote. Optional: a store without change logs has nothing to compact.
    */
   compact?(): Promise<RecordKind[]>;
+  /**
+   * Makes durable in their files the changes a write-ahead log holds, and empties it, folding nothing: what a store
+   * does before it is let go. Optional: a store without such a log has nothing to do.
+   */
+  checkpoint?(): Promise<void>;
   /**
    * Refuses (STORAGE_UNAVAILABLE, nothing changed) when the storage has less room than `changes` record changes
    * may take to be made and, should a later one fail, undone: a workflow asks before it starts, so a disk that is

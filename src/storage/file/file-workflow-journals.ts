@@ -1,7 +1,9 @@
 import type { JournalEntry, JournalEvent, ParsedJournal } from '../../domain/workflow/journal-entry';
 import type { IFileSystem } from '../file-system';
 import { claimedJournal, type JournalCommit } from '../claimed-journal';
-import type { ClaimedJournal, IWorkflowJournals } from '../record-store';
+import type { BeginOptions, ClaimedJournal, IWorkflowJournals } from '../record-store';
+import { FileWorkflowTransaction, openFileWorkflows } from './file-workflow-transaction';
+import type { SecurityContext } from '../../security/security-context';
 import { JournalStore } from './journal-store';
 import type { WorkflowJournal } from './workflow-journal';
 
@@ -19,11 +21,14 @@ export class FileWorkflowJournals implements IWorkflowJournals {
     dataDir: string,
     fs: IFileSystem,
     private readonly commit: JournalCommit,
+    /** Stores a workflow run as one transaction, when it ends. */
+    private readonly storeRun: (workflow: FileWorkflowTransaction) => Promise<void>,
   ) {
     this.store = new JournalStore(dataDir, fs);
   }
 
-  async begin(workflowId: string): Promise<ClaimedJournal> {
+  async begin(workflowId: string, options: BeginOptions = {}): Promise<ClaimedJournal> {
+    if (options.oneTransaction) return this.beginTransaction(workflowId, options.context);
     await this.store.ensureDir();
     const release = await this.store.lockFor(workflowId, 0).acquire();
     try {
@@ -61,8 +66,39 @@ export class FileWorkflowJournals implements IWorkflowJournals {
     return this.store.listUnended();
   }
 
-  markEnded(workflowId: string): Promise<void> {
-    return this.store.markEnded(workflowId);
+  async markEnded(workflowId: string): Promise<void> {
+    // A run in one transaction leaves no marker: it is stored ended, or not at all.
+    if (openFileWorkflows.has(workflowId)) return;
+    await this.store.markEnded(workflowId);
+  }
+
+  /** Path of a workflow's journal. */
+  pathOf(workflowId: string): string {
+    return this.store.pathOf(workflowId);
+  }
+
+  /** Makes the folder journals are stored in, before a run's journal is stored there. */
+  prepare(): Promise<void> {
+    return this.store.ensureDir();
+  }
+
+  /**
+   * A workflow run as one transaction (see FileWorkflowTransaction): nobody else sees it before it ends, so there
+   * is no claim to take; its events are held until it is closed, when everything it did is stored together.
+   */
+  private beginTransaction(workflowId: string, context: SecurityContext | undefined): ClaimedJournal {
+    this.store.pathOf(workflowId); // a VALIDATION_ERROR for anything but an id
+    if (openFileWorkflows.has(workflowId)) throw new Error(`workflow ${workflowId} is already running in this process`);
+    const transaction = new FileWorkflowTransaction(workflowId, context);
+    openFileWorkflows.set(workflowId, transaction);
+    const close = async () => {
+      try {
+        await this.storeRun(transaction);
+      } finally {
+        openFileWorkflows.delete(workflowId);
+      }
+    };
+    return claimedJournal(workflowId, async (_id, events) => transaction.holdJournal(events), () => transaction.entries, close);
   }
 
   /** Appends events to a journal this process claimed; a journal it has not claimed is a bug of the caller. */

@@ -8,6 +8,8 @@ import { ILogger } from '../../logging/logger';
 import { changedNothing, ensureWritable, guardIo, toStorageError } from '../io-errors';
 import { applyChanges, changeBetween, changeLogPathOf, type ChangeLine } from '../change-log';
 import { ChangeLogFile, sameLog, type ChangeLogState } from '../change-log-file';
+import { encodeChangeLine } from '../change-log';
+import { FolderLog, type LoggedOp } from './folder-log';
 import { encodeCollectionWithChecksum, type CollectionSnapshot, type DecodeResult } from '../collection-file';
 import { SealedFiles } from '../sealed-files';
 import { COLLECTION_SPECS, type CollectionSpec } from '../collection-specs';
@@ -19,7 +21,7 @@ import { HistoryFile } from '../history-file';
 import { IdleTask } from '../idle-task';
 import { MAX_FILE_BYTES, readStoredFile, readStoredFileUnless } from '../stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../write-lock';
-import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, StorageOptions, type TransactionOptions } from './file-service';
+import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, type StagedChange, StorageOptions, type TransactionOptions } from './file-service';
 import { IAccessControl } from '../../security/access-control';
 import { deepFreeze } from '../../domain/deep-freeze';
 
@@ -104,6 +106,10 @@ export class JsonFileService implements IFileService {
   private compaction: Promise<unknown> = Promise.resolve();
   /** Set while a compaction started by this service (idle, or a log due to be folded) is running. */
   private compactingInBackground = false;
+  /** The folder's write-ahead log: what makes a staged commit durable (see FolderLog). */
+  private readonly folderLog: FolderLog;
+  /** Set once initialize() has run: the folder log was written out after whatever came before this process. */
+  private started = false;
 
   constructor(
     @inject(StorageOptions) options: StorageOptions,
@@ -127,6 +133,7 @@ export class JsonFileService implements IFileService {
     const compactAfterIdleMs = options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS;
     this.idleCompaction = new IdleTask(compactAfterIdleMs, () => this.compactInBackground());
     this.foldsInBackground = Number.isFinite(compactAfterIdleMs);
+    this.folderLog = new FolderLog(this.fs, this.dataDir, this.logger);
   }
 
   async initialize(): Promise<void> {
@@ -136,12 +143,20 @@ export class JsonFileService implements IFileService {
     });
     // Looked for without the lock, which is taken only when there are some: start-up writes nothing otherwise.
     const leftovers = async () => (await this.fs.readdir(await confine(this.dataDir, this.configDir))).filter(isTempFileName);
-    if ((await guardIo('initialize', this.configDir, leftovers)).length === 0) return;
+    // The folder log is written again only at this process's first start: later, taking the lock catches up.
+    const logged = async () => !this.started && (await this.folderLogHolds());
+    if ((await guardIo('initialize', this.configDir, leftovers)).length === 0 && !(await logged())) {
+      this.started = true;
+      return;
+    }
     await this.lock.run(() =>
       guardIo('initialize', this.configDir, async () => {
         for (const name of await leftovers()) await this.fs.rm(join(this.configDir, name), { force: true });
+        // A power cut may have come after commits were logged and before their files were synced.
+        if (!this.started) await this.folderLog.recover();
       }),
     );
+    this.started = true;
   }
 
   async read<K extends RecordKind>(kind: K): Promise<CollectionSnapshot<RecordOf<K>>> {
@@ -166,6 +181,8 @@ export class JsonFileService implements IFileService {
     }
     return this.lock.run(async () => {
       throwIfAborted(signal, 'lock');
+      // What a killed writer logged and did not finish is finished before anything is read under the lock.
+      await guardIo('read', this.folderLog.path, () => this.folderLog.catchUp());
       // A fault of the environment met before this transaction's first write changed nothing: the error says so.
       let writing = false;
       const begin = () => {
@@ -187,13 +204,73 @@ export class JsonFileService implements IFileService {
       history: (kind, id) => this.history(kind, id),
       appendHistory: (kind, record) => {
         begin();
-        return guardIo('write', this.historyOf(kind).path, () => this.historyOf(kind).file.append(record));
+        return guardIo('write', this.historyOf(kind).path, async () => {
+          await this.checkpointBeforeDirectWrite();
+          await this.historyOf(kind).file.append(record);
+        });
       },
       write: (kind, items) => {
         begin();
-        return guardIo('write', this.pathOf(kind), () => this.writeLocked(kind, items));
+        return guardIo('write', this.pathOf(kind), async () => {
+          await this.checkpointBeforeDirectWrite();
+          return this.writeLocked(kind, items);
+        });
       },
+      stageWrite: (kind, items) => guardIo('write', this.pathOf(kind), () => this.stageWriteLocked(kind, items)),
+      stageHistory: (kind, records) => guardIo('write', this.historyOf(kind).path, () => this.historyOf(kind).file.stage(records, (path) => this.folderLog.relative(path))),
+      commitLogged: (ops) => {
+        begin();
+        return guardIo('write', this.folderLog.path, () => this.folderLog.commit(ops));
+      },
+      relative: (path) => this.folderLog.relative(path),
     });
+  }
+
+  /**
+   * A write made directly (durably, in place) must not be overtaken by a logged one written again later: the folder
+   * log is checkpointed (emptied) first.
+   */
+  private async checkpointBeforeDirectWrite(): Promise<void> {
+    if (this.folderLog.holdsEntries) await this.folderLog.checkpoint();
+  }
+
+  /**
+   * Stages a transaction's write of a collection as ops for the folder log (see writeLocked for which: an append
+   * to the change log of a large file, else the whole file), and what to remember once they are made.
+   */
+  private async stageWriteLocked<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<StagedChange> {
+    const before = await this.readLocked(kind);
+    const snapshot: CollectionSnapshot = { revision: before.revision + 1, items: [...items] };
+    const cached = this.cache.get(kind);
+    const log = cached?.log ?? null;
+    const due = log !== null && (log.lines >= FOLD_AFTER_CHANGES || log.size >= FOLD_AFTER_BYTES);
+    const slack = this.foldsInBackground ? BACKGROUND_FOLD_SLACK : 1;
+    const overdue = log !== null && (log.lines >= FOLD_AFTER_CHANGES * slack || log.size >= FOLD_AFTER_BYTES * slack);
+    const appending = cached !== undefined && cached.bytes >= this.appendAboveBytes && !overdue;
+    const line = appending ? changeBetween(before, snapshot) : null;
+    const logFile = this.logOf(kind);
+    if (cached && line && line.put.length + line.delete.length <= FOLD_AFTER_CHANGES) {
+      const frozen = { ...line, put: line.put.map(deepFreeze) };
+      const at = log?.goodBytes ?? 0;
+      const ops: LoggedOp[] = [{ append: this.folderLog.relative(logFile.path), at, text: encodeChangeLine(frozen) }];
+      return {
+        ops,
+        settle: async () => {
+          const stat = await this.fs.stat(logFile.path);
+          const state = { ino: stat.ino, size: stat.size, goodBytes: stat.size, lines: (log?.lines ?? 0) + 1 };
+          this.remember(kind, { ...cached, log: state, snapshot: applyChanges(cached.snapshot, [frozen]) as CollectionSnapshot });
+          this.idleCompaction.restart();
+          if (due) this.compactInBackground();
+        },
+      };
+    }
+    const { text, checksum } = this.encodeWhole(kind, snapshot);
+    const ops: LoggedOp[] = [{ put: this.folderLog.relative(this.pathOf(kind)), text, revision: snapshot.revision, backup: true }];
+    if (log || (await logFile.identity())) ops.push({ remove: this.folderLog.relative(logFile.path) });
+    return {
+      ops,
+      settle: () => this.settleWritten(kind, snapshot, checksum, { log: null, snapshot }),
+    };
   }
 
   async compact(): Promise<RecordKind[]> {
@@ -202,6 +279,20 @@ export class JsonFileService implements IFileService {
     const run = this.compaction.then(() => this.compactNow());
     this.compaction = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Syncs the changes the folder log holds in their files and empties it (see FolderLog.checkpoint), folding no
+   * change log: what a log grown past its bound does by itself.
+   */
+  async checkpoint(): Promise<void> {
+    // An empty log needs nothing, nor the lock (a folder on read-only media is left alone).
+    if (!(await this.folderLogHolds())) return;
+    await this.locked(() => guardIo('write', this.folderLog.path, () => this.folderLog.checkpoint()));
+  }
+
+  private async folderLogHolds(): Promise<boolean> {
+    return guardIo('read', this.folderLog.path, async () => ((await this.fs.statIfExists(await confine(this.dataDir, this.folderLog.path)))?.size ?? 0) > 0);
   }
 
   /** Starts a compaction unless this service has one under way; a failure is only logged. */
@@ -224,6 +315,8 @@ export class JsonFileService implements IFileService {
    * appending. What they append meanwhile stays in the log, after the revision the file now holds.
    */
   private async compactNow(): Promise<RecordKind[]> {
+    // The folder log's changes synced in their files first (and the log emptied), so the files alone hold them.
+    await this.checkpoint();
     // Without a log on disk there is nothing to fold, and no lock to take (nor a folder to create, if it is gone).
     const logged: RecordKind[] = [];
     for (const kind of RECORD_KINDS) {
@@ -250,6 +343,7 @@ export class JsonFileService implements IFileService {
         staged.push({ plan, checksum, file: await guardIo('write', path, async () => stageDurably(this.fs, await confine(this.dataDir, path), text)) });
       }
       const compacted = await this.locked(async (tx) => {
+        await guardIo('write', this.folderLog.path, () => this.checkpointBeforeDirectWrite());
         const done: RecordKind[] = [];
         for (const { plan, checksum, file } of staged) {
           const current = await tx.read(plan.kind);
@@ -399,6 +493,7 @@ export class JsonFileService implements IFileService {
     const current = await this.current(kind);
     if ('snapshot' in current) return current.snapshot as CollectionSnapshot<RecordOf<K>>;
     const decoded = current.file?.decoded;
+    await this.checkpointBeforeDirectWrite();
     switch (current.status) {
       case 'hand-edited': {
         const edited = (decoded as { snapshot: CollectionSnapshot }).snapshot;

@@ -249,9 +249,9 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
     });
   });
 
-  // About the audit log's file: which writes and fdatasyncs reach it, in what order.
+  // About the data folder's files: which fdatasync makes a workflow's audit entries durable, and when.
   describeFileStoreOnly("Scenario: a workflow's transitions reach the disk with the change they lead to", function () {
-    it('create-agent: four audit writes of 4, 3, 3 and 2 entries, each fdatasync\'d before the collection it leads to is replaced', async function () {
+    it('create-agent: its twelve audit entries are made durable by the same single fdatasync as its changes, before any file changes', async function () {
       const recording = recordingFileSystem();
       const recorded = await createTestContainer({ overrides: [[IFileSystem, recording.fs]] });
       const before = (await readAuditEntries(recorded.dataDir)).length;
@@ -270,15 +270,20 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
         ...['step.completed', 'step.started', 'agent.create'],
         ...['step.completed', 'workflow.completed'],
       ]);
-      const auditWrites = recording.calls.filter((c) => c.file === 'audit.jsonl' && c.call === 'write');
-      expect(auditWrites.map((c) => c.lines), 'entries per audit write').to.deep.equal([4, 3, 3, 2]);
+      // One fdatasync for the whole workflow: of the folder log, whose one entry holds the records, the audit entries
+      // and the journal; every file changes after it.
+      const syncs = recording.calls.flatMap((c, at) => (c.call === 'datasync' || c.call === 'sync' ? [{ ...c, at }] : []));
+      expect(syncs.map((c) => `${c.call} ${c.file}`), 'fdatasyncs of the workflow').to.deep.equal(['datasync commits.log']);
+      const durable = syncs[0]?.at as number;
+      const logWrites = recording.calls.filter((c) => c.file === 'commits.log' && c.call === 'write');
+      expect(logWrites[0]?.lines, 'one entry of the folder log').to.equal(1);
+      const auditWrites = recording.calls.flatMap((c, at) => (c.file === 'audit.jsonl' && c.call === 'write' ? [{ ...c, at }] : []));
+      expect(auditWrites.map((c) => c.lines), 'entries per audit write').to.deep.equal([12]);
+      expect(auditWrites[0]?.at, 'the audit log is written after the fdatasync').to.be.greaterThan(durable);
       for (const collection of ['personalities.json', 'roles.json', 'agents.json']) {
         const replaced = recording.calls.findIndex((c) => c.call === 'rename' && c.file === collection);
-        expect(replaced, `${collection} is replaced`).to.be.greaterThan(-1);
-        const auditCalls = recording.calls.slice(0, replaced).filter((c) => c.file === 'audit.jsonl');
-        expect(auditCalls.at(-1), `the audit log's last call before ${collection} is replaced`).to.deep.equal({ call: 'datasync', file: 'audit.jsonl' });
+        expect(replaced, `${collection} is replaced after the fdatasync`).to.be.greaterThan(durable);
       }
-      expect(recording.calls.filter((c) => c.file === 'audit.jsonl').at(-1), 'the audit log is synced after its last write').to.deep.equal({ call: 'datasync', file: 'audit.jsonl' });
       expect(await recorded.configuration.verifyAudit()).to.deep.equal({ ok: true, entries: before + added.length });
       ran.other++;
     });
@@ -320,6 +325,8 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
       before(async function () {
         const made = await createTestContainer();
         await writeTheLog(made.configuration);
+        // Left as a process leaves it when it ends: the log is tampered with while nobody has the folder open.
+        await made.configuration.close();
         untouched = made.dataDir;
         original = await readAuditLines(untouched);
         expect(original.length, 'a log long enough for every case').to.be.at.least(15);

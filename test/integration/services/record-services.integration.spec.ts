@@ -195,7 +195,10 @@ describe('Feature: personality, role and agent services keep records valid, vers
         history: (kind, id) => real.history(kind, id),
         inspect: (kind) => real.inspect(kind),
         transaction: (work, options) =>
-          real.transaction((tx) => work({ ...tx, write: sinon.fake.rejects(Object.assign(new Error('disk on fire'), { code: 'EIO' })) }), options),
+          real.transaction((tx) => {
+            const fire = sinon.fake.rejects(Object.assign(new Error('disk on fire'), { code: 'EIO' }));
+            return work({ ...tx, write: fire, commitLogged: fire });
+          }, options),
       };
       const faked = await createTestContainer({ dataDir: env.dataDir, overrides: [[IFileService, failing]] });
       const before = await hashConfigFiles(env.dataDir);

@@ -40,6 +40,8 @@ describe('Feature: collection files survive corruption and accept hand edits', f
   beforeEach(async function () {
     env = await createTestContainer();
     await env.configuration.createPersonality(validRecords().personality); // second write: a .bak now exists
+    // As a process leaves the folder when it ends: the files are damaged while nobody has it open.
+    await env.configuration.close();
     file = join(env.dataDir, 'config', 'personalities.json');
     backup = `${file}.bak`;
   });

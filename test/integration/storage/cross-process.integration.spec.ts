@@ -43,7 +43,7 @@ describe('Feature: several processes share one data folder without losing writes
     updates.slice(1).forEach((entry, i) => expect(entry.digestBefore, `update to v${entry.versionAfter ?? '?'}`).to.equal(updates[i]?.digestAfter));
   });
 
-  it('a process killed between the temp write and the rename leaves the old file intact and loadable', async function () {
+  it('a process killed between the temp write and the rename leaves the old file intact and loadable; opening the folder finishes the update it had logged', async function () {
     const file = join(env.dataDir, 'config', 'personalities.json');
     const before = await readFile(file, 'utf8');
     const child = startWorker('paused-writer', [env.dataDir, 'ada']);
@@ -56,8 +56,11 @@ describe('Feature: several processes share one data folder without losing writes
 
     expect(await readFile(file, 'utf8')).to.equal(before);
     expect(decodeCollection(before, COLLECTION_SPECS.personality).status).to.equal('ok');
+    // The update was durable in the folder log before any file changed (its commit point): it is the whole update
+    // the folder holds once opened again, not a part of it.
     const reopened = await createTestContainer({ dataDir: env.dataDir });
-    expect((await reopened.configuration.getPersonality('ada'))?.name).to.equal('Ada');
+    expect((await reopened.configuration.getPersonality('ada'))?.name).to.equal('Never written');
+    expect((await reopened.configuration.verify()).findings).to.deep.equal([]);
     expect(await readdir(join(env.dataDir, 'config'))).to.not.include(tempPath.split('/').pop());
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IFileSystem } from '../../../src/storage/file-system';
 import { parseJournal } from '../../../src/domain/workflow/journal-entry';
@@ -16,19 +16,16 @@ function journalCalls(calls: readonly FileSystemCall[]): FileSystemCall[] {
   return calls.filter((c) => JOURNAL.test(c.file));
 }
 
-/**
- * Whether every line the journal had written when `index` came was already fdatasync'd: what the journal says
- * happened is on disk before the change it leads to, or before the run returns.
- */
-function journalSyncedBefore(calls: readonly FileSystemCall[], index: number): boolean {
-  return journalCalls(calls.slice(0, index)).at(-1)?.call === 'datasync';
-}
-
 function collectionReplaces(calls: readonly FileSystemCall[]): number[] {
   return calls.flatMap((c, index) => (c.call === 'rename' && COLLECTIONS.has(c.file) ? [index] : []));
 }
 
-describe('Feature: a workflow journal is durable before each change it leads to, at one fdatasync per change', function () {
+/** Where the fdatasyncs of `calls` are: a workflow run as one transaction makes one, of the folder log. */
+function syncsOf(calls: readonly FileSystemCall[]): { file: string; at: number }[] {
+  return calls.flatMap((c, at) => (c.call === 'datasync' || c.call === 'sync' ? [{ file: c.file, at }] : []));
+}
+
+describe('Feature: a workflow journal is stored with the changes it records, made durable by the same fdatasync', function () {
   let env: TestContainer;
   let recording: ReturnType<typeof recordingFileSystem>;
 
@@ -40,18 +37,20 @@ describe('Feature: a workflow journal is durable before each change it leads to,
 
   afterEach(() => env.dispose());
 
-  it('create-agent: nine entries, four fdatasyncs, each before the collection the next step replaces and before the run returns', async function () {
+  it('create-agent: its nine entries are written once, whole, with the three records, after the one fdatasync that makes them all durable', async function () {
     const { workflow: run } = await env.configuration.createAgentWithDependencies(agentWithDependencies('durable'));
     expect(run.status).to.equal('COMPLETED');
 
     const calls = recording.calls;
-    const journal = journalCalls(calls);
-    expect(journal.filter((c) => c.call === 'write').map((c) => c.lines), 'one line per entry').to.deep.equal([1, 1, 1, 1, 1, 1, 1, 1, 1]);
-    expect(journal.filter((c) => c.call === 'datasync'), 'fdatasyncs: the first intent, the two intents after a step, the end').to.have.length(4);
+    const syncs = syncsOf(calls);
+    expect(syncs.map((s) => s.file), 'one fdatasync, of the folder log').to.deep.equal(['commits.log']);
+    const durable = syncs[0]?.at as number;
     const replaces = collectionReplaces(calls);
-    expect(replaces, 'one replace per step').to.have.length(3);
-    for (const index of replaces) expect(journalSyncedBefore(calls, index), `journal synced before ${calls[index]?.file} is replaced`).to.equal(true);
-    expect(journal.at(-1)?.call, 'the journal is synced after its last line').to.equal('datasync');
+    expect(replaces, 'one replace per record').to.have.length(3);
+    for (const index of replaces) expect(index, `${calls[index]?.file} is replaced after the fdatasync`).to.be.greaterThan(durable);
+    const journal = journalCalls(calls);
+    expect(journal.length, 'the journal is written').to.be.greaterThan(0);
+    expect(calls.findIndex((c) => JOURNAL.test(c.file)), 'the journal is written after the fdatasync').to.be.greaterThan(durable);
 
     const text = await readFile(join(env.dataDir, 'workflows', `${run.id}.jsonl`), 'utf8');
     expect(parseJournal(text).entries.map((e) => e.event)).to.deep.equal([
@@ -62,7 +61,7 @@ describe('Feature: a workflow journal is durable before each change it leads to,
     ]);
   });
 
-  it('a compensated run: every undo is made with the journal synced, and the journal is synced when the run returns', async function () {
+  it('a compensated run: its records made and undone never reach the collections; its journal is stored with one fdatasync', async function () {
     const fake = misbehave(env.container.get(SERVICE_TOKENS.agent) as never, 'create', { kind: 'permanent', code: 'CONFLICT', message: 'the agent store refused' });
     recording = recordingFileSystem();
     const faked = await createTestContainer({ dataDir: env.dataDir, overrides: [[IFileSystem, recording.fs], [SERVICE_TOKENS.agent, fake.service]], resilience: FAST_RESILIENCE });
@@ -71,11 +70,16 @@ describe('Feature: a workflow journal is durable before each change it leads to,
     const agentsBefore = await env.configuration.getAllAgents();
     await expect(faked.configuration.createAgentWithDependencies(agentWithDependencies('undone'))).to.be.rejectedWith(/COMPENSATED/);
 
+    // Made and undone inside the run's transaction: the collections are not touched; the journal and audit entries
+    // that say so are stored by one fdatasync.
     const calls = recording.calls;
-    const replaces = collectionReplaces(calls);
-    expect(replaces, 'two creates and their two undos').to.have.length(4);
-    for (const index of replaces) expect(journalSyncedBefore(calls, index), `journal synced before ${calls[index]?.file} is replaced`).to.equal(true);
-    expect(journalCalls(calls).at(-1)?.call, 'the journal is synced after its last line').to.equal('datasync');
+    expect(collectionReplaces(calls), 'no collection replaced').to.deep.equal([]);
+    expect(syncsOf(calls).map((s) => s.file), "the run's one fdatasync, then the failed call's own audit entry").to.deep.equal(['commits.log', 'audit.jsonl']);
+    const [id] = (await readdir(join(env.dataDir, 'workflows'))).filter((n) => JOURNAL.test(n));
+    const stored = parseJournal(await readFile(join(env.dataDir, 'workflows', id as string), 'utf8')).entries;
+    // Every step that began is undone, newest first (the failed one's undo finds nothing of it to remove).
+    expect(stored.filter((e) => e.event === 'compensation.completed').map((e) => e.data.stepId), 'undos journaled').to.deep.equal(['agent', 'role', 'personality']);
+    expect(stored.at(-1)?.data.status).to.equal('COMPENSATED');
     expect(await faked.configuration.getAllAgents()).to.deep.equal(agentsBefore);
     expect(await faked.configuration.getPersonality('undone-p')).to.equal(null);
   });

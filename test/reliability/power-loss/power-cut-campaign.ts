@@ -65,13 +65,19 @@ async function openAfterCut(disk: { files: Map<string, Buffer>; dirs: string[] }
   }
 }
 
-/** The records of a data folder, in a form two folders can be compared by. */
+/**
+ * The records of a data folder, its audit trail and its workflows' journals, in a form two folders can be compared
+ * by: a cut must leave all three as one acknowledged step left them (or the next one), so no change is there
+ * without its audit entry and journal, and no audit entry or journal speaks of a change that is not there.
+ */
 async function stateOf(configuration: IConfigurationService): Promise<string> {
   const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
   return JSON.stringify({
     personalities: (await configuration.getAllPersonalities()).sort(byId),
     roles: (await configuration.getAllRoles()).sort(byId),
     agents: (await configuration.getAllAgents()).sort(byId),
+    audit: await configuration.auditEntries(),
+    workflows: (await configuration.listWorkflows()).map((run) => ({ id: run.id, status: run.status, steps: run.steps })).sort(byId),
   });
 }
 

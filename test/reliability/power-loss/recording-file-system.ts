@@ -61,8 +61,10 @@ export class RecordingFileSystem implements IFileSystem {
   async open(path: string, flags: string, mode?: number): Promise<FileSystemHandle> {
     const existed = this.tracks(path) && (await exists(path));
     const handle = await nodeFileSystem.open(path, flags, mode);
-    if (!this.tracks(path) || flags === 'r') return handle;
+    if (!this.tracks(path)) return handle;
     const inode = (await handle.stat()).ino;
+    // An fsync through a file opened only to read makes its data durable all the same (a checkpoint does that).
+    if (flags === 'r') return { ...handle, sync: () => this.syncOf(handle.sync, path, inode), datasync: () => this.syncOf(handle.datasync, path, inode) };
     if (!existed) this.record({ kind: 'create', path, inode, content: Buffer.alloc(0) });
     else if (flags.startsWith('w')) this.record({ kind: 'write', path, inode, after: Buffer.alloc(0) });
     return this.recordingHandle(handle, path, inode);
@@ -145,6 +147,11 @@ export class RecordingFileSystem implements IFileSystem {
   async syncFolder(path: string): Promise<void> {
     await nodeFileSystem.syncFolder(path);
     if (this.tracks(path) && !this.skipSync(path)) this.record({ kind: 'sync-folder', dir: resolve(path) });
+  }
+
+  private async syncOf(call: () => Promise<void>, path: string, inode: number): Promise<void> {
+    await call();
+    if (!this.skipSync(path)) this.record({ kind: 'sync', path, inode });
   }
 
   private recordingHandle(handle: FileSystemHandle, path: string, inode: number): FileSystemHandle {

@@ -3,6 +3,8 @@
 //   before:<stepId>   after the step's intent is journaled, before its service call
 //   after:<stepId>    after the step's service call wrote, before the step's result is journaled
 //   mid-write:<n>     in the n-th collection-file write (config/*.json), between the temp file and the rename
+// A fourth argument `journaled` adds a custom step after the others, so the workflow is journaled step by step
+// instead of stored as one transaction (a killed one then leaves its journal for recovery).
 import 'reflect-metadata';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -21,7 +23,7 @@ const pause = () => {
 };
 
 async function main(): Promise<void> {
-  const [dataDir, workflowFile, point] = process.argv.slice(2) as [string, string, string];
+  const [dataDir, workflowFile, point, mode] = process.argv.slice(2) as [string, string, string, string | undefined];
   const [where, target] = point.split(':') as [string, string];
   const definition = JSON.parse(readFileSync(workflowFile, 'utf8')) as { steps: { id: string; service: string; action: string }[] };
   const container = createContainer(/^postgres(ql)?:\/\//.test(dataDir) ? { store: { url: dataDir } } : { dataDir });
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
 
   const configuration = container.get<IConfigurationService>(IConfigurationService);
   await configuration.initialize();
-  const run = await configuration.runWorkflow(definition);
+  const steps = mode === 'journaled' ? [...definition.steps, { id: 'notify', custom: { run: async () => 'sent', compensate: async () => undefined } }] : definition.steps;
+  const run = await configuration.runWorkflow({ ...definition, steps });
   process.stdout.write(`FINISHED ${run.status}\n`);
 }
 
