@@ -1,4 +1,5 @@
 import type { Personality } from '../dist/index';
+import type { IoCounts } from './counting-file-system';
 import type { AgentRequest } from './records';
 
 /**
@@ -48,11 +49,10 @@ export interface Contender {
    */
   prepareFold?(due: boolean): Promise<boolean>;
   /**
-   * The fdatasyncs agentcfg's integration suites require a create-agent workflow to make one after another, made as
-   * bare appends to files kept open: nothing that passes those suites unchanged can run the workflow in less. Only
-   * the physical floor (raw) has it.
+   * For a store whose file I/O goes through a port the bench can count (agentcfg on a folder, see
+   * counting-file-system.ts): the calls counted so far in this process. Absent for the others.
    */
-  requiredSyncs?(): Promise<void>;
+  ioCounts?(): IoCounts;
   /**
    * For a store several processes may use at once (agentcfg on a folder or on PostgreSQL, pg): what another process
    * needs to open the store this one filled, handed to `attach` there. Absent for stores that are one process's alone.

@@ -4,17 +4,21 @@ import type { AgentRequest } from './records';
 
 /**
  * One of the processes of the "processes at once" workload (see processes.ts): it opens the store another
- * process filled, runs the create-agent workflows it is handed one after another, and closes the store.
+ * process filled, runs the create-agent workflows it is handed one after another, says which of the agents it is
+ * asked about its store does not list, and closes the store.
  */
 export type HelperRequest =
   | { type: 'attach'; location: string; warmup: AgentRequest }
   | { type: 'run'; requests: AgentRequest[] }
+  | { type: 'see'; agentIds: string[] }
   | { type: 'detach' };
 
 /** What the helper answers each request with. */
 export type HelperReply =
   | { type: 'ready' }
   | { type: 'done'; latencyMs: number[]; completedIds: string[]; errors: Record<string, number> }
+  /** Of the agents asked about, how many this process's store does not list. */
+  | { type: 'seen'; missing: number }
   | { type: 'closed' }
   | { type: 'failed'; error: string };
 
@@ -49,6 +53,11 @@ async function answer(request: HelperRequest): Promise<HelperReply> {
         }
       }
       return { type: 'done', latencyMs, completedIds, errors };
+    }
+    case 'see': {
+      // After every process is done: this one's next read must show what the others stored.
+      const stored = await contender.agentIds();
+      return { type: 'seen', missing: request.agentIds.filter((id) => !stored.has(id)).length };
     }
     case 'detach':
       await contender.close();

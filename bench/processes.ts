@@ -18,6 +18,12 @@ export interface ProcessRun {
   errors: Record<string, number>;
   /** Of the completed workflows, how many agents were not found stored afterwards. */
   lost: number;
+  /**
+   * After the last process was done, each process read the agents of every completed workflow (its own and the
+   * others'): how many such reads there were (processes x agents), and how many did not find the agent.
+   */
+  seenChecks: number;
+  unseen: number;
 }
 
 /** A helper process (process-worker.ts) running one contender. */
@@ -30,6 +36,7 @@ class Helper {
   }
 
   ask(request: HelperRequest): Promise<Exclude<HelperReply, { type: 'failed' }>> {
+    // One request at a time per helper: each reply is taken as the answer to the request before it.
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`a helper process exited (${code}) during '${request.type}'`));
       this.child.once('exit', onExit);
@@ -56,20 +63,36 @@ async function runSplit(helpers: readonly Helper[], requests: ReturnType<typeof 
   const stored = await contender.agentIds();
   const errors: Record<string, number> = {};
   const latencyMs: number[] = [];
+  const completedIds: string[] = [];
   let lost = 0;
   for (const reply of replies) {
     if (reply.type !== 'done') throw new Error(`a helper process answered '${reply.type}' to 'run'`);
     latencyMs.push(...reply.latencyMs);
+    completedIds.push(...reply.completedIds);
     lost += reply.completedIds.filter((id) => !stored.has(id)).length;
     for (const [message, count] of Object.entries(reply.errors)) errors[message] = (errors[message] ?? 0) + count;
   }
-  return { processes: helpers.length, wallMs, latencyMs, started: requests.length, completed: latencyMs.length, errors, lost };
+  // Each process, once all are done, reads the agents every process stored.
+  const seen = await Promise.all(helpers.map((helper) => helper.ask({ type: 'see', agentIds: completedIds })));
+  const unseen = seen.reduce((total, reply) => total + (reply.type === 'seen' ? reply.missing : completedIds.length), 0);
+  return {
+    processes: helpers.length,
+    wallMs,
+    latencyMs,
+    started: requests.length,
+    completed: latencyMs.length,
+    errors,
+    lost,
+    seenChecks: helpers.length * completedIds.length,
+    unseen,
+  };
 }
 
 /**
  * The "processes at once" workload: `workflows` create-agent workflows run by one process, then as many run by
  * `processes` processes at the same time (each its share, one after another), on the store `contender` filled.
- * Each process opens the store and runs one unmeasured workflow before the clock starts.
+ * Each process opens the store and runs one unmeasured workflow before the clock starts; after each run, every
+ * process that ran it reads the agents all of them stored.
  */
 export async function runInProcesses(name: ContenderName, contender: Contender, round: number, processes: number, workflows: number): Promise<{ one: ProcessRun; many: ProcessRun }> {
   const location = contender.sharedLocation?.();

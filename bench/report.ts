@@ -17,6 +17,8 @@ interface Row {
 }
 
 const ms = (value: number) => (!Number.isFinite(value) ? '-' : value < 1 ? value.toFixed(3) : value < 100 ? value.toFixed(2) : value.toFixed(0));
+/** A count per workflow (an average, so not always whole). */
+const count = (value: number) => (!Number.isFinite(value) ? '-' : Number.isInteger(value) ? String(value) : value < 100 ? value.toFixed(2) : value.toFixed(0));
 
 /** The rows of the table, one per workload (each printed at every size). */
 function rows(concurrency: number, processes: number): Row[] {
@@ -27,11 +29,16 @@ function rows(concurrency: number, processes: number): Row[] {
     { label: 'update one, ms', value: (s) => s.updateMs, format: ms },
     { label: 'create-agent workflow p50, ms', value: (s) => s.workflowP50Ms, format: ms },
     { label: 'create-agent workflow p99, ms', value: (s) => s.workflowP99Ms, format: ms },
-    { label: "a workflow's 8 pinned fdatasyncs alone, p50 ms", value: (s) => s.requiredSyncsP50Ms, format: ms },
+    { label: 'workflow CPU (user + system), ms', value: (s) => s.workflowCpuMs, format: ms },
+    { label: 'workflow file-system calls (port)', value: (s) => s.workflowCalls, format: count },
+    { label: 'workflow fdatasyncs + fsyncs (port)', value: (s) => s.workflowFileSyncs + s.workflowFolderSyncs, format: count },
+    { label: '  of them fsyncs of folders', value: (s) => s.workflowFolderSyncs, format: count },
     // Throughput: here a ratio below 1 means agentcfg is slower.
     { label: `${concurrency} concurrent, workflows/s (more is better)`, value: (s) => s.concurrentPerSecond, format: perSecond },
     { label: `${concurrency} concurrent, p99 ms`, value: (s) => s.concurrentP99Ms, format: ms },
     { label: `${concurrency} concurrent, a compaction in it, p99 ms`, value: (s) => s.concurrentWithFoldP99Ms, format: ms },
+    { label: `${concurrency} concurrent, file-system calls per workflow`, value: (s) => s.concurrentCalls, format: count },
+    { label: `${concurrency} concurrent, syncs per workflow`, value: (s) => s.concurrentSyncs, format: count },
     { label: '1 process, workflows/s (more is better)', value: (s) => s.oneProcessPerSecond, format: perSecond },
     { label: `${processes} processes at once, workflows/s (more is better)`, value: (s) => s.manyProcessesPerSecond, format: perSecond },
     { label: `${processes} processes / 1 process, throughput`, value: (s) => s.processesSpeedup, format: (v) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : '-') },
@@ -80,6 +87,7 @@ export function resultsTable(sizes: readonly SizeSummary[], concurrency: number,
   body.push(
     ...stored(`${concurrency} concurrent, stored`, (s) => [s.concurrentCompleted - s.concurrentLost, s.concurrentStarted]),
     ...stored('1 and N processes, stored', (s) => [s.processesCompleted - s.processesLost, s.processesStarted]),
+    ...stored(`${processes} processes, then each saw every agent`, (s) => [s.processesSeenChecks - s.processesUnseen, s.processesSeenChecks]),
   );
   const samples = (name: ContenderName) => sizes.map(({ size, contenders: c }) => `${size.toLocaleString('en-US')}: ${c[name].workflowSamples}`).join(', ');
   return `${table(header, body)}\nworkflow p50/p99 are from these many samples per size: agentcfg ${samples('agentcfg')}; agentcfg-postgres ${samples('agentcfg-postgres')}.`;
@@ -88,10 +96,20 @@ export function resultsTable(sizes: readonly SizeSummary[], concurrency: number,
 /** The goals with their verdicts, and the issue's reference run for scale. */
 export function goalsSection(goals: readonly GoalResult[]): string {
   const width = Math.max(...goals.map((g) => g.verdict.length));
-  const lines = goals.map((g) => `  ${g.verdict.padEnd(width)}  ${g.goal}\n  ${' '.repeat(width)}    ${g.detail}`);
-  const missed = goals.filter((g) => g.verdict === 'MISSED').length;
-  const summary = missed ? `${missed} of ${goals.length} goals MISSED by this run.` : 'Every goal measured in this run was met.';
-  return ['Goals (fixed; agentcfg and agentcfg-postgres on this run):', ...lines, '', summary, `For scale, the ${REFERENCE}.`].join('\n');
+  const lines = goals.map((g) => `  ${g.verdict.padEnd(width)}  ${g.id}. ${g.goal}\n  ${' '.repeat(width)}      ${g.detail}`);
+  const missed = goals.filter((g) => g.verdict === 'MISSED');
+  const unmeasured = goals.filter((g) => g.verdict === 'NOT MEASURED');
+  const summary = [
+    missed.length ? `${missed.length} of ${goals.length} goals MISSED by this run (${missed.map((g) => g.id).join(', ')}).` : 'Every goal measured in this run was met.',
+    unmeasured.length ? `Not measured: ${unmeasured.map((g) => g.id).join(', ')}.` : '',
+  ].filter(Boolean);
+  return [
+    'Goals (fixed): 1-7 [I] agentcfg on a folder, 8-9 [J] agentcfg-postgres, 10-11 kept from [F] (agentcfg on a folder):',
+    ...lines,
+    '',
+    summary.join(' '),
+    `For scale, the ${REFERENCE}.`,
+  ].join('\n');
 }
 
 /** What failed, per contender and size: operations run one at a time, then concurrent workflows; empty when nothing did. */
@@ -117,11 +135,14 @@ export const LEGEND = [
   'lowdb: lowdb 7 JSONFilePreset, one file; each change db.update() on the loaded data (no fsync).',
   'sqlite: better-sqlite3, WAL, synchronous=FULL, one JSON row per record; create = one INSERT, update = SELECT+UPDATE in a',
   '  transaction, create-agent = 3 INSERTs in one transaction; cold open = open + SELECT all + JSON.parse.',
-  'raw: the physical floor, a durable replace (temp, fsync, rename, fsync folder) of collection files of the same bytes as',
-  '  agentcfg\'s, records kept pre-encoded; create-agent replaces the three files; cold open = readFile + JSON.parse.',
-  '  Its "pinned fdatasyncs" are the ones agentcfg\'s integration suites require of a create-agent workflow, one after',
-  '  another: the journal\'s intent and the audit write before each of its 3 changes, the journal\'s end and the last audit',
-  '  write; as bare one-line appends to 2 open files (the changes are written unsynced to a third).',
+  'raw: a durable replace (temp, fsync, rename, fsync folder) of collection files of the same bytes as agentcfg\'s, records',
+  '  kept pre-encoded; create-agent replaces the three files; cold open = readFile + JSON.parse.',
+  'Workflow CPU: process.cpuUsage() (user + system, every thread of the contender\'s process; for PostgreSQL not the server\'s)',
+  '  over the workflows run one at a time, divided by their number.',
+  'File-system calls (agentcfg on a folder only): counted by a wrapper around the node file system the library\'s storage goes',
+  '  through (its IFileSystem port, the fileSystem storage option): every call on the port and on the handles it opens, over',
+  '  the workflows run one at a time and over the concurrent ones (the run with no compaction in it), divided by their number;',
+  '  syncs = fdatasyncs and fsyncs of files plus fsyncs of folders. Cross-process lock files are outside the port, not counted.',
   'Concurrent: all workflows started at once in one process (baselines that cannot overlap writes run them in turn); the p99',
   '  is of the ones that completed, timed from the common start. agentcfg runs it where no compaction falls in it, and again',
   '  (where it keeps a log) when its first write finds the log due and starts a compaction beside the workflows; "stored"',
@@ -134,5 +155,6 @@ export const LEGEND = [
   'Processes (stores several processes may share: agentcfg on its folder, agentcfg-postgres and pg on their database):',
   '  the same number of create-agent workflows run by 1 process, then split over N processes started together, each',
   '  running its share one after another; each process opens the store and runs one workflow before the clock starts.',
-  '  Throughput = workflows completed / time from the common start to the last process done.',
+  '  Throughput = workflows completed / time from the common start to the last process done. Then each process that ran',
+  '  lists the agents and looks for every one the run stored ("each saw every agent": reads that found it / reads).',
 ].join('\n');

@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     await fsp.rm(root, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
-  const goals = judgeGoals(sizes, options.processes);
+  const goals = judgeGoals(sizes, options);
   const bytes = recordBytes(existingPersonalities(1)[0]);
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}`;
 

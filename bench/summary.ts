@@ -1,4 +1,5 @@
 import type { ContenderName } from './contender';
+import { addCalls, type IoCounts } from './counting-file-system';
 import type { ProcessRun } from './processes';
 import { median, percentile } from './stats';
 import type { RoundSamples } from './workloads';
@@ -14,8 +15,21 @@ export interface ContenderSummary {
   workflowP50Ms: number;
   workflowP99Ms: number;
   workflowSamples: number;
-  /** p50 of the fdatasyncs a workflow must make, alone (see Contender.requiredSyncs); NaN for stores without it. */
-  requiredSyncsP50Ms: number;
+  /** CPU time (user + system) per workflow run one at a time, over every round's workflows. */
+  workflowCpuMs: number;
+  /**
+   * Per workflow run one at a time, over every round's workflows, counted through the store's file-system port
+   * (agentcfg on a folder; NaN for the others): every call, the fdatasyncs and fsyncs of files, those of folders.
+   */
+  workflowCalls: number;
+  workflowFileSyncs: number;
+  workflowFolderSyncs: number;
+  /** Calls per workflow run one at a time, by name (empty where not counted). */
+  workflowCallsByName: Record<string, number>;
+  /** Syncs (files and folders) per workflow while `concurrency` run at once (the burst with no compaction in it). */
+  concurrentSyncs: number;
+  /** File-system calls per workflow while `concurrency` run at once. */
+  concurrentCalls: number;
   /** Operations run one at a time that failed: workload and message, how many, over all rounds. */
   failures: Record<string, number>;
   /** Rounds that ran the concurrent workload. */
@@ -48,6 +62,9 @@ export interface ContenderSummary {
   processesStarted: number;
   processesCompleted: number;
   processesLost: number;
+  /** After each run of the processes workload, each process's reads of every stored agent (processes x agents), and the misses. */
+  processesSeenChecks: number;
+  processesUnseen: number;
   processesErrors: Record<string, number>;
   /** Peak resident memory of the process that ran this contender at this size. */
   maxRssBytes: number;
@@ -77,6 +94,18 @@ export function summarize(rounds: readonly RoundSamples[], concurrency: number, 
     for (const [message, count] of counts.flatMap((c) => Object.entries(c))) total[message] = (total[message] ?? 0) + count;
     return total;
   };
+  const perWorkflow = (counts: readonly IoCounts[], workflows: number) => {
+    const total = addCalls(counts);
+    const per = (value: number) => (counts.length > 0 && workflows > 0 ? value / workflows : Number.NaN);
+    return { total, calls: per(total.calls), fileSyncs: per(total.fileSyncs), folderSyncs: per(total.folderSyncs), syncs: per(total.fileSyncs + total.folderSyncs) };
+  };
+  const countedWorkflows = rounds.reduce((total, r) => total + (r.workflowIo ? r.workflowMs.length : 0), 0);
+  const alone = perWorkflow(
+    rounds.flatMap((r) => (r.workflowIo ? [r.workflowIo] : [])),
+    countedWorkflows,
+  );
+  const countedBursts = concurrent.flatMap((c) => (c.io ? [c.io] : []));
+  const together = perWorkflow(countedBursts, countedBursts.length * concurrency);
   return {
     rounds: rounds.length,
     openMs: median(rounds.map((r) => r.openMs)),
@@ -86,7 +115,13 @@ export function summarize(rounds: readonly RoundSamples[], concurrency: number, 
     workflowP50Ms: percentile(workflowMs, 50),
     workflowP99Ms: percentile(workflowMs, 99),
     workflowSamples: workflowMs.length,
-    requiredSyncsP50Ms: percentile(rounds.flatMap((r) => r.requiredSyncsMs ?? []), 50),
+    workflowCpuMs: workflowMs.length ? rounds.reduce((total, r) => total + r.workflowCpuMs, 0) / workflowMs.length : Number.NaN,
+    workflowCalls: alone.calls,
+    workflowFileSyncs: alone.fileSyncs,
+    workflowFolderSyncs: alone.folderSyncs,
+    workflowCallsByName: Object.fromEntries(Object.entries(alone.total.byName).map(([name, count]) => [name, count / countedWorkflows])),
+    concurrentSyncs: together.syncs,
+    concurrentCalls: together.calls,
     failures: sum(rounds.map((r) => r.failures)),
     concurrentRounds: concurrent.length,
     concurrentPerSecond: median(concurrent.map((c) => (c.completed * 1000) / c.wallMs)),
@@ -106,6 +141,8 @@ export function summarize(rounds: readonly RoundSamples[], concurrency: number, 
     processesStarted: everyProcessRun.reduce((total, run) => total + run.started, 0),
     processesCompleted: everyProcessRun.reduce((total, run) => total + run.completed, 0),
     processesLost: everyProcessRun.reduce((total, run) => total + run.lost, 0),
+    processesSeenChecks: everyProcessRun.reduce((total, run) => total + run.seenChecks, 0),
+    processesUnseen: everyProcessRun.reduce((total, run) => total + run.unseen, 0),
     processesErrors: sum(everyProcessRun.map((run) => run.errors)),
     maxRssBytes,
     filledBytes: median(rounds.map((r) => r.filledBytes)),

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Contender, ContenderName } from './contender';
+import { callsBetween, type IoCounts } from './counting-file-system';
 import { runInProcesses, type ProcessRun } from './processes';
 import { agentRequest, existingPersonalities, personalityInput } from './records';
 import { timed } from './stats';
@@ -33,8 +34,10 @@ export interface RoundSamples {
   createMs: number[];
   updateMs: number[];
   workflowMs: number[];
-  /** The fdatasyncs a workflow must make, alone (see Contender.requiredSyncs); empty for stores without the figure. */
-  requiredSyncsMs: number[];
+  /** CPU time (user + system, every thread of the process) over all of `workflowMs`' workflows, ms. */
+  workflowCpuMs: number;
+  /** File-system calls over all of `workflowMs`' workflows, for stores that count them (Contender.ioCounts). */
+  workflowIo?: IoCounts;
   /** Operations run one at a time that failed (their time is still in the samples): workload and message, how many. */
   failures: Record<string, number>;
   /** Absent in rounds that leave the concurrent workload out. */
@@ -47,6 +50,8 @@ export interface RoundSamples {
     errors: Record<string, number>;
     /** Of the completed workflows, how many agents were not found stored afterwards. */
     lost: number;
+    /** File-system calls from the common start to the last workflow's end, for stores that count them. */
+    io?: IoCounts;
   };
   /** The same concurrent workload started when the store's next write folds its change log (stores that have one). */
   concurrentWithFold?: RoundSamples['concurrent'];
@@ -79,9 +84,13 @@ export async function runRound(name: ContenderName, contender: Contender, dir: s
   // Spread over the collection, so no one spot of the file is favoured.
   const targetOf = (i: number) => existing[Math.floor(((i + 0.5) * existing.length) / plan.ops)]?.id ?? 'p-0';
   const updateMs = await repeat('update', plan.ops, (i) => contender.updatePersonality(targetOf(i), { humor: (plan.round * 31 + i) % 101 }));
+  const ioBefore = contender.ioCounts?.();
+  const cpuBefore = process.cpuUsage();
   const workflowMs = await repeat('workflow', plan.workflows, (i) => contender.createAgentWithDependencies(agentRequest(`s${plan.round}-${i}`, i)));
-  const requiredSyncs = contender.requiredSyncs?.bind(contender);
-  const requiredSyncsMs = requiredSyncs ? await repeat('required syncs', plan.workflows, () => requiredSyncs()) : [];
+  const cpu = process.cpuUsage(cpuBefore);
+  const ioAfter = contender.ioCounts?.();
+  const workflowCpuMs = (cpu.user + cpu.system) / 1000;
+  const workflowIo = ioBefore && ioAfter ? callsBetween(ioBefore, ioAfter) : undefined;
 
   let concurrent: RoundSamples['concurrent'];
   let concurrentWithFold: RoundSamples['concurrent'];
@@ -99,7 +108,8 @@ export async function runRound(name: ContenderName, contender: Contender, dir: s
     createMs,
     updateMs,
     workflowMs,
-    requiredSyncsMs,
+    workflowCpuMs,
+    ...(workflowIo && { workflowIo }),
     failures,
     ...(concurrent && { concurrent }),
     ...(concurrentWithFold && { concurrentWithFold }),
@@ -130,6 +140,7 @@ async function repeatTimed(count: number, budgetMs: number, work: (i: number) =>
 
 async function runConcurrently(contender: Contender, plan: RoundPlan, tag: string): Promise<NonNullable<RoundSamples['concurrent']>> {
   const requests = Array.from({ length: plan.concurrency }, (_, i) => agentRequest(`${tag}${plan.round}-${i}`, i));
+  const ioBefore = contender.ioCounts?.();
   const start = performance.now();
   const outcomes = await Promise.allSettled(
     requests.map(async (request) => {
@@ -138,6 +149,7 @@ async function runConcurrently(contender: Contender, plan: RoundPlan, tag: strin
     }),
   );
   const wallMs = performance.now() - start;
+  const ioAfter = contender.ioCounts?.();
   const stored = await contender.agentIds();
   const latencyMs: number[] = [];
   const errors: Record<string, number> = {};
@@ -150,5 +162,5 @@ async function runConcurrently(contender: Contender, plan: RoundPlan, tag: strin
     latencyMs.push(outcome.value);
     if (!stored.has(requests[i]?.agent.id ?? '')) lost++;
   });
-  return { wallMs, latencyMs, completed: latencyMs.length, errors, lost };
+  return { wallMs, latencyMs, completed: latencyMs.length, errors, lost, ...(ioBefore && ioAfter && { io: callsBetween(ioBefore, ioAfter) }) };
 }

@@ -2,12 +2,23 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { createConfigurationService, createContainer, IConfigurationService, IFileService, type Personality } from '../../dist/index';
 import type { Contender } from '../contender';
+import { CountingFileSystem, type IoCounts } from '../counting-file-system';
 import { ServiceContender } from './service-contender';
 
-/** agentcfg through its public API: every change durable, locked, journaled and audited. */
+/**
+ * agentcfg through its public API: every change durable, locked, journaled and audited. Its storage goes through
+ * a counting wrapper of the node file system (the `fileSystem` storage option), so the bench can say how many
+ * file-system calls and syncs a workflow makes.
+ */
 export class AgentcfgContender extends ServiceContender implements Contender {
+  private readonly counting = new CountingFileSystem();
+
   protected open(location: string): Promise<IConfigurationService> {
-    return createConfigurationService({ dataDir: location });
+    return createConfigurationService({ dataDir: location, fileSystem: this.counting.fileSystem });
+  }
+
+  ioCounts(): IoCounts {
+    return this.counting.snapshot();
   }
 
   async fill(dir: string, personalities: readonly Personality[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, openSync, promises as fsp, writeSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Personality } from '../../dist/index';
 import type { Contender, TraitPatch } from '../contender';
@@ -38,15 +38,11 @@ export class RawFileContender implements Contender {
   private dir = '';
   private files = new Map<Kind, Map<string, string>>();
   private queue: Promise<unknown> = Promise.resolve();
-  /** The journal, audit log and data log requiredSyncs appends to, open from the fill on. */
-  private syncFiles: { journal: number; audit: number; data: number } | undefined;
 
   async fill(dir: string, personalities: readonly Personality[]): Promise<void> {
     this.dir = dir;
     this.files = new Map([['personalities', new Map(personalities.map((p) => [p.id, encode(p)]))], ['roles', new Map()], ['agents', new Map()]]);
     for (const kind of this.files.keys()) await this.write(kind);
-    const open = (name: string) => openSync(join(dir, name), 'a');
-    this.syncFiles = { journal: open('journal.jsonl'), audit: open('audit.jsonl'), data: open('changes.jsonl') };
   }
 
   async openAndList(): Promise<number> {
@@ -82,30 +78,6 @@ export class RawFileContender implements Contender {
     });
   }
 
-  /**
-   * A create-agent workflow's ordered fdatasyncs as agentcfg's integration suites pin them, and nothing else: per
-   * step, the journal's intent and the step's audit write are each synced before the step's change is made; the
-   * journal's end and the last audit write are synced after the changes. Eight in all, each a one-line append to a
-   * file kept open. The changes themselves are written without a sync of their own (agentcfg makes three), so the
-   * figure is a floor whatever the data's own durability costs.
-   */
-  async requiredSyncs(): Promise<void> {
-    const files = this.syncFiles;
-    if (!files) throw new Error('fill() opens the files first');
-    const line = `${JSON.stringify({ at: new Date().toISOString(), entry: 'x'.repeat(200) })}\n`;
-    const durably = (fd: number) => {
-      writeSync(fd, line);
-      fdatasyncSync(fd);
-    };
-    for (let step = 0; step < 3; step++) {
-      durably(files.journal);
-      durably(files.audit);
-      writeSync(files.data, line);
-    }
-    durably(files.journal);
-    durably(files.audit);
-  }
-
   async agentIds(): Promise<Set<string>> {
     const text = await fsp.readFile(join(this.dir, 'agents.json'), 'utf8');
     return new Set((JSON.parse(text) as { agents: { id: string }[] }).agents.map((agent) => agent.id));
@@ -113,8 +85,6 @@ export class RawFileContender implements Contender {
 
   async close(): Promise<void> {
     await this.queue;
-    if (this.syncFiles) Object.values(this.syncFiles).forEach((fd) => closeSync(fd));
-    this.syncFiles = undefined;
   }
 
   private collection(kind: Kind): Map<string, string> {
