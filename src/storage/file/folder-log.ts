@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { dirname, join, relative } from 'node:path';
 import type { ILogger } from '../../logging/logger';
 import { appendWhole } from '../append-whole';
@@ -27,9 +27,20 @@ interface LogEntry {
 /** The folder log is written out (its changes synced in their files, then the log emptied) past this size. */
 const CHECKPOINT_BYTES = 8 * 1024 * 1024;
 
-function sumOf(seq: number, ops: readonly LoggedOp[]): string {
-  return createHash('sha256').update(JSON.stringify({ seq, ops })).digest('hex').slice(0, 32);
+/**
+ * An entry's line: `{"seq":n,"sum":"…","ops":[…]}`, its ops serialised once and checked by a CRC-32 of the number and
+ * that text (a checksum against torn and damaged lines, not a signature: the audit trail's hashes are that).
+ */
+function lineOf(seq: number, ops: readonly LoggedOp[]): string {
+  const body = JSON.stringify(ops);
+  return `{"seq":${seq},"sum":"${sumOf(seq, body)}","ops":${body}}\n`;
 }
+
+function sumOf(seq: number, body: string): string {
+  return crc32(`${seq}:${body}`).toString(16).padStart(8, '0');
+}
+
+const OPS_KEY = ',"ops":';
 
 function pathOf(op: LoggedOp): string {
   return 'put' in op ? op.put : 'append' in op ? op.append : op.remove;
@@ -57,6 +68,12 @@ export class FolderLog {
   private knownSize = 0;
   private knownIno = -1;
   private seq = 0;
+  /**
+   * The files (and folders) the log's entries changed, as far as this process has read or written the log: all of
+   * it once `verified`, when every entry was also checked against its files (at start, or by a checkpoint).
+   */
+  private readonly touched = { files: new Set<string>(), folders: new Set<string>() };
+  private verified = false;
 
   constructor(
     private readonly fs: IFileSystem,
@@ -82,7 +99,7 @@ export class FolderLog {
     // The new files' bytes first, under temp names: a full disk is met here, before anything is committed.
     const prepared = await prepareOps(this.fs, this.dataDir, ops);
     const seq = this.seq + 1;
-    const line = `${JSON.stringify({ seq, ops, sum: sumOf(seq, ops) })}\n`;
+    const line = lineOf(seq, ops);
     const path = await confine(this.dataDir, this.path);
     const sizeBefore = this.knownSize;
     try {
@@ -112,6 +129,7 @@ export class FolderLog {
       if (!(await this.undo(prepared, sizeBefore))) throw error;
       throw changedNothing(toStorageError(error, 'write', this.path));
     }
+    this.note(ops);
     await this.markApplied(seq);
     if (this.knownSize > CHECKPOINT_BYTES) await this.checkpoint();
   }
@@ -176,31 +194,34 @@ export class FolderLog {
    * its changes are now as durable as it made them.
    */
   async checkpoint(): Promise<void> {
-    // Whatever the markers say (a power cut may have kept one and lost the changes it marks), every entry is
-    // written again where its files lack it, before the log that holds it is emptied.
-    await this.redo(true);
+    // In a process that has not checked the log against its files yet (one that opened the folder without starting
+    // it), every entry is written again where its files lack it, whatever the markers say (a power cut may have
+    // kept one and lost the changes it marks), before the log that holds it is emptied.
+    if (!this.verified) await this.redo(true);
+    else await this.catchUp();
     await this.checkpointRedone();
   }
 
-  /** The checkpoint once every entry is in its files. */
-  private async checkpointRedone(): Promise<void> {
-    const entries = (await this.read()).entries;
-    const files = new Set<string>();
-    const folders = new Set<string>();
-    for (const { ops } of entries) {
-      for (const op of ops) {
-        const path = join(this.dataDir, pathOf(op));
-        if ('remove' in op) {
-          files.delete(path);
-        } else {
-          files.add(path);
-          if ('put' in op && op.backup) files.add(`${path}.bak`);
-        }
-        if (!('append' in op) || op.at === 0) folders.add(dirname(path));
+  /** Notes the files `ops` changed, for the next checkpoint to sync. */
+  private note(ops: readonly LoggedOp[]): void {
+    for (const op of ops) {
+      const path = join(this.dataDir, pathOf(op));
+      if ('remove' in op) {
+        this.touched.files.delete(path);
+      } else {
+        this.touched.files.add(path);
+        if ('put' in op && op.backup) this.touched.files.add(`${path}.bak`);
       }
+      if (!('append' in op) || op.at === 0) this.touched.folders.add(dirname(path));
     }
-    for (const path of files) await this.syncFile(path);
-    for (const folder of folders) await this.fs.syncFolder(folder).catch(ignoreMissing);
+  }
+
+  /** The checkpoint once every entry is in its files (and noted). */
+  private async checkpointRedone(): Promise<void> {
+    for (const path of this.touched.files) await this.syncFile(path);
+    for (const folder of this.touched.folders) await this.fs.syncFolder(folder).catch(ignoreMissing);
+    this.touched.files.clear();
+    this.touched.folders.clear();
     const path = await confine(this.dataDir, this.path);
     if (!(await this.fs.statIfExists(path))) return this.forget();
     const handle = await this.fs.open(path, 'r+');
@@ -217,6 +238,13 @@ export class FolderLog {
   /** Writes again the entries the log holds (all, or those without their applied marker); returns how many. */
   private async redo(all: boolean, from = 0): Promise<number> {
     const { entries, applied, ino, size, goodBytes } = await this.read(from);
+    // Read from the start: what the log holds is all there is to note (another process may have checkpointed).
+    if (from === 0) {
+      this.touched.files.clear();
+      this.touched.folders.clear();
+    }
+    for (const entry of entries) this.note(entry.ops);
+    if (all) this.verified = true;
     const pending = entries.filter((entry) => all || !applied.has(entry.seq));
     let redone = 0;
     const changedSince = (path: string) => this.logger.warn({ file: path, log: this.path }, `${path} was changed since ${this.path} wrote to it; left as it is`);
@@ -318,7 +346,8 @@ function parseLine(line: string): LogEntry | { applied: number } | null {
   try {
     const value = JSON.parse(line) as { seq?: unknown; ops?: unknown; sum?: unknown; applied?: unknown };
     if (typeof value.applied === 'number') return { applied: value.applied };
-    if (typeof value.seq !== 'number' || !Array.isArray(value.ops) || value.sum !== sumOf(value.seq, value.ops as LoggedOp[])) return null;
+    const at = line.indexOf(OPS_KEY);
+    if (typeof value.seq !== 'number' || !Array.isArray(value.ops) || at < 0 || value.sum !== sumOf(value.seq, line.slice(at + OPS_KEY.length, -1))) return null;
     return { seq: value.seq, ops: value.ops as LoggedOp[] };
   } catch {
     return null;
