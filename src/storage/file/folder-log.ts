@@ -90,8 +90,9 @@ export class FolderLog {
 
   /**
    * Stores `ops` as one entry (one write, one fdatasync), then makes them in their files without syncing and marks
-   * the entry applied. A failure before the fdatasync returned stores nothing; one after leaves the entry for the
-   * next holder of the lock to finish.
+   * the entry applied. A failure stores nothing: what was made is undone and the entry cut off the log again (the
+   * error says nothing changed); only when that fails too does the entry stay, for the next holder of the lock to
+   * finish.
    */
   async commit(ops: readonly LoggedOp[]): Promise<void> {
     if (ops.length === 0) return;
