@@ -93,7 +93,7 @@ describe('Reliability: power-loss simulation', function () {
 
   it("harness: with the folder log's fdatasync left out, the simulation finds acknowledged changes lost", async function () {
     const report = await runPowerCutCampaign(workload(), { setup: logSetup(), storage: { appendAboveBytes: 0 }, skipSync: (path) => basename(path) === 'commits.log' });
-    console.log(`      ${figures('power-loss simulation without the folter log fdatasync (must fail)', report)}`);
+    console.log(`      ${figures("power-loss simulation without the folder log's fdatasync (must fail)", report)}`);
     expect(report.failures.filter((f) => f.problem === 'lost-acked-write').length, 'cuts that found the missing fdatasync').to.be.greaterThan(0);
   });
 
