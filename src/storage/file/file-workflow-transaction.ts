@@ -1,11 +1,12 @@
+import { appendHeld, stampedNow } from '../held-run';
 import { Mutex } from 'async-mutex';
 import type { StampedEvent } from '../../audit/audit-chain';
-import { shortened, type AuditEvent } from '../../audit/audit-entry';
+import type { AuditEvent } from '../../audit/audit-entry';
 import { ConflictError, UnavailableError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
 import type { RecordOf } from '../../domain/records';
 import { deepFreeze } from '../../domain/deep-freeze';
-import { entryChecksum, type JournalEntry, type JournalEvent } from '../../domain/workflow/journal-entry';
+import type { JournalEntry, JournalEvent } from '../../domain/workflow/journal-entry';
 import type { Commit, HistoryKeep, StoreReader } from '../record-store';
 import type { SecurityContext } from '../../security/security-context';
 
@@ -111,18 +112,12 @@ export class FileWorkflowTransaction {
 
   /** Holds audit entries of the run, stamped now, for the end. */
   holdAudit(events: readonly AuditEvent[]): void {
-    const at = new Date().toISOString();
-    this.audit.push(...events.map((event) => ({ at, event: shortened(event) })));
+    this.audit.push(...stampedNow(events));
   }
 
   /** Appends journal events (numbered and checksummed now, stored at the end); returns them as they will be stored. */
   holdJournal(events: readonly { event: JournalEvent; data: Record<string, unknown> }[]): JournalEntry[] {
-    return events.map(({ event, data }) => {
-      const unsigned = { seq: this.entries.length + 1, at: new Date().toISOString(), event, data };
-      const entry = JSON.parse(JSON.stringify({ ...unsigned, checksum: entryChecksum(unsigned) })) as JournalEntry;
-      this.entries.push(entry);
-      return entry;
-    });
+    return appendHeld(this.entries, events);
   }
 
   /**

@@ -1,11 +1,12 @@
+import { appendHeld, stampedNow } from '../held-run';
 import { Mutex } from 'async-mutex';
 import type { PoolClient } from 'pg';
 import type { StampedEvent } from '../../audit/audit-chain';
-import { shortened, type AuditEvent } from '../../audit/audit-entry';
+import type { AuditEvent } from '../../audit/audit-entry';
 import { isAgentcfgError } from '../../domain/errors/agentcfg-error';
 import { UnavailableError } from '../../domain/errors/errors';
 import type { RecordKind } from '../../domain/record';
-import { entryChecksum, type JournalEntry, type JournalEvent } from '../../domain/workflow/journal-entry';
+import type { JournalEntry, JournalEvent } from '../../domain/workflow/journal-entry';
 import { storeError } from './pg-errors';
 
 /**
@@ -115,19 +116,12 @@ export class WorkflowTransaction {
 
   /** Holds audit entries of the run, stamped now, for the end. */
   holdAudit(events: readonly AuditEvent[]): void {
-    const at = new Date().toISOString();
-    this.audit.push(...events.map((event) => ({ at, event: shortened(event) })));
+    this.audit.push(...stampedNow(events));
   }
 
-  /** Appends journal events (numbered and checksummed now, written at the end); returns them as they will be stored. */
+  /** Appends journal events (numbered and checksummed now, stored at the end); returns them as they will be stored. */
   holdJournal(events: readonly { event: JournalEvent; data: Record<string, unknown> }[]): JournalEntry[] {
-    const entries = events.map(({ event, data }) => {
-      const unsigned = { seq: this.entries.length + 1, at: new Date().toISOString(), event, data };
-      const entry = JSON.parse(JSON.stringify({ ...unsigned, checksum: entryChecksum(unsigned) })) as JournalEntry;
-      this.entries.push(entry);
-      return entry;
-    });
-    return entries;
+    return appendHeld(this.entries, events);
   }
 
   /** Notes that the run reached its end (its row is stored as ended). */
