@@ -8,6 +8,7 @@ export {
   IRecordStore,
   HISTORY_LIMIT,
   type Commit,
+  type CloseOptions,
   type CommitOptions,
   type CommitReceipt,
   type RecordPut,

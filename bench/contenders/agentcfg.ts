@@ -40,13 +40,10 @@ export class AgentcfgContender extends ServiceContender implements Contender {
   /**
    * The personalities' change log is due to be folded at 64 changes (the write that finds it so starts a
    * compaction in the background and goes on appending): both cases start from a compacted folder (an empty
-   * log); `due` then brings the log to 64 lines by updating one personality. False when the file is small enough
-   * to be replaced on every change (no log at this size).
+   * log); `due` then brings the log to 64 lines by updating one personality.
    */
   async prepareFold(due: boolean): Promise<boolean> {
     const folds = 64;
-    const file = join(this.location, 'config', 'personalities.json');
-    if ((await fsp.stat(file)).size < 256 * 1024) return false;
     await this.opened().compact();
     const updates = due ? folds : 0;
     for (let i = 0; i < updates; i++) await this.opened().updatePersonality('p-0', { humor: i % 101 });

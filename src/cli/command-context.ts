@@ -93,7 +93,8 @@ export function action<A extends unknown[]>(
 /** Lets go of the store's connections (a database's), so the process can end. */
 async function closeAtExit(opened: Promise<IConfigurationService>): Promise<void> {
   try {
-    await (await opened).close();
+    // Folded already by compactAtExit where the command may write; a command that only looks writes nothing.
+    await (await opened).close({ compact: false });
   } catch {
     // the open's error was reported by the command; a close that fails loses nothing
   }

@@ -3,7 +3,7 @@ import { hasErrorCode } from '../domain/errors/agentcfg-error';
 import { UnavailableError } from '../domain/errors/errors';
 import type { RecordKind } from '../domain/record';
 import type { RecordOf } from '../domain/records';
-import { isLostTransaction, type Commit, type CommitOptions, type CommitReceipt, type IRecordStore, type Planned, type ReadOptions, type StoreHealth, type StoreReader, type StoredCollection } from './record-store';
+import { isLostTransaction, type Commit, type CommitOptions, type CloseOptions, type CommitReceipt, type IRecordStore, type Planned, type ReadOptions, type StoreHealth, type StoreReader, type StoredCollection } from './record-store';
 
 /** When the breaker opens, and how long it stays open before one call may try the store again. */
 export interface DegradableOptions {
@@ -110,8 +110,8 @@ export class DegradableStore implements IRecordStore {
     return this.call(() => this.inner.transact(plan, options));
   }
 
-  async close(): Promise<void> {
-    await this.inner.close?.();
+  async close(options?: CloseOptions): Promise<void> {
+    await this.inner.close?.(options);
   }
 
   /** A call through the breaker: an open breaker is UNAVAILABLE at once; a call that gets through clears `away`. */

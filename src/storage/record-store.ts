@@ -199,8 +199,17 @@ export interface IRecordStore extends StoreReader {
   ensureRoom?(changes: number): Promise<void>;
   /** Whether reads are being served from a snapshot while the store is away. Optional: a folder does not go away. */
   health?(): StoreHealth;
-  /** Lets go of what the store holds open (a database's connections), so the process can exit. Optional. */
-  close?(): Promise<void>;
+  /**
+   * The last call: leaves the store as a clean exit does (a folder's change logs folded, unless `compact` is false)
+   * and lets go of what it holds open (a database's connections), so the process can exit. Optional.
+   */
+  close?(options?: CloseOptions): Promise<void>;
+}
+
+/** How a store is closed. */
+export interface CloseOptions {
+  /** False: nothing is written on the way out (a folder's change logs stay as they are). True unless said. */
+  compact?: boolean;
 }
 
 /** Injection token for the record store. */

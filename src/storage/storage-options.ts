@@ -6,10 +6,16 @@ export interface StorageOptions {
   lockTimeoutMs?: number;
   staleLockMs?: number;
   /**
-   * A collection file larger than this (bytes; 256 KiB unless said) takes each change as an append to its change
-   * log, `<name>.changes.jsonl`, and is written whole again every 64 changes; 0 logs every change, Infinity none.
+   * A collection file at least this large (bytes; 0 unless said: every file) takes each change as an append to its
+   * change log, `<name>.changes.jsonl`, and is written whole again every 64 changes, after a second without changes
+   * and at close() or a command's end; Infinity writes every change whole.
    */
   appendAboveBytes?: number;
+  /**
+   * A collection file at least this large (bytes; 256 KiB unless said) is sealed when written whole, and read back
+   * without checking every record again while its seal holds (see CollectionSeal).
+   */
+  sealAboveBytes?: number;
   /**
    * Once no change has been logged for this long (ms; 1,000 unless said), the change logs are compacted into their
    * files in the background (see IFileService.compact). Infinity: only when compact() is called or 64 changes

@@ -43,6 +43,10 @@ export interface SymlinkAttack {
   operations: string[];
   /** False when only the command line touches the file (its log). */
   library: boolean;
+  /** False when only the library's compact() touches the file (a command folds only at its end, and warns). */
+  cli?: boolean;
+  /** True: the folder is left with changes in its change logs, as a killed process leaves it, for compact() to fold. */
+  changeLogs?: boolean;
   expectCode: string;
 }
 

@@ -40,3 +40,20 @@ export function recordingFileSystem(): { fs: IFileSystem; calls: FileSystemCall[
   };
   return { fs, calls };
 }
+
+const COLLECTIONS = new Set(['personalities.json', 'roles.json', 'agents.json', 'connections.json']);
+
+/** The collection a call changes (its file replaced, or a line written to its change log), if any. */
+function collectionOf(call: FileSystemCall): string | undefined {
+  if (call.call === 'rename' && COLLECTIONS.has(call.file)) return call.file;
+  const logged = call.file.replace(/\.changes\.jsonl$/, '.json');
+  return call.call === 'write' && logged !== call.file && COLLECTIONS.has(logged) ? logged : undefined;
+}
+
+/** Where `calls` change a collection file (by its name), however the store changes it. */
+export function collectionChanges(calls: readonly FileSystemCall[]): { collection: string; at: number }[] {
+  return calls.flatMap((c, at) => {
+    const collection = collectionOf(c);
+    return collection ? [{ collection, at }] : [];
+  });
+}

@@ -85,6 +85,7 @@ export const LIBRARY_OPERATIONS: Record<string, (configuration: IConfigurationSe
   'show-workflow': (c, id) => c.getWorkflow(id),
   'run-workflow': (c) => c.runWorkflow(newRoleWorkflow),
   init: (c) => c.initialize(),
+  compact: (c) => c.compact(),
 };
 
 /** The command line of each operation a symlink case names. */

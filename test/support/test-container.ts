@@ -71,7 +71,7 @@ const open = new Set<() => Promise<void>>();
 let openedInTest = new Set<() => Promise<void>>();
 
 /** Options only the file store has: a test giving one is about files. */
-const FILE_OPTIONS = ['fileSystem', 'lockTimeoutMs', 'staleLockMs', 'appendAboveBytes', 'compactAfterIdleMs'] as const;
+const FILE_OPTIONS = ['fileSystem', 'lockTimeoutMs', 'staleLockMs', 'appendAboveBytes', 'sealAboveBytes', 'compactAfterIdleMs'] as const;
 /** Bindings only the file store has: a test faking one is about files. */
 const FILE_TOKENS: readonly symbol[] = [IFileSystem, IFileService];
 
@@ -117,7 +117,8 @@ export async function createTestContainer(options: TestOptions = {}): Promise<Te
   let url: string | undefined;
   if (where.type === 'file') {
     dataDir = rest.dataDir ?? (await makeTempDir());
-    container = createContainer({ ...rest, dataDir });
+    // Nothing folded in the background unless a test asks for it: what a test reads back does not change under it.
+    container = createContainer({ compactAfterIdleMs: Infinity, ...rest, dataDir });
   } else {
     dataDir = rest.dataDir ?? (await makeTempDir());
     url = where.url ?? (await freshDatabase());

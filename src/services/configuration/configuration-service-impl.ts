@@ -7,7 +7,7 @@ import type { Personality, PersonalityInput, PersonalityPatch } from '../../doma
 import { composeSystemPrompt } from '../../domain/prompt/effective-system-prompt';
 import type { Role, RoleInput, RolePatch } from '../../domain/role/role';
 import type { IAgentService } from '../agent/agent-service';
-import type { IRecordStore, StoreHealth } from '../../storage/record-store';
+import type { CloseOptions, IRecordStore, StoreHealth } from '../../storage/record-store';
 import type { IPersonalityService } from '../personality/personality-service';
 import type { IRoleService } from '../role/role-service';
 import type { IRecordService, ResolvedUpdate, VersionGuard } from '../shared/record-service';
@@ -339,7 +339,11 @@ export class ConfigurationService implements IConfigurationService {
       const parsed = parseInput(agentWithDependenciesSchema, request, 'agent with dependencies', { service: 'configuration', operation: 'createAgentWithDependencies' });
       const workflow = await this.completed(await this.changed(this.workflows.run(createAgentWithDependenciesWorkflow(parsed), context)));
       const agent = outputOf<Agent>(workflow, 'agent');
-      const [personality, role] = await Promise.all([this.personalities.get(agent.personalityId), this.roles.get(agent.roleId)]);
+      // What the run created, as it created it; a personality or role it was given by id is read.
+      const [personality, role] = await Promise.all([
+        outputOf<Personality | undefined>(workflow, 'personality') ?? this.personalities.get(agent.personalityId),
+        outputOf<Role | undefined>(workflow, 'role') ?? this.roles.get(agent.roleId),
+      ]);
       return { result: { agent, personality: personality as Personality, role: role as Role }, workflow };
     });
   }
@@ -403,8 +407,8 @@ export class ConfigurationService implements IConfigurationService {
     return this.store.health?.() ?? { degraded: false };
   }
 
-  async close(): Promise<void> {
-    await this.store.close?.();
+  async close(options?: CloseOptions): Promise<void> {
+    await this.store.close?.(options);
   }
 
   async summary(): Promise<ConfigurationSummary> {

@@ -15,7 +15,7 @@ import type { RepairOptions, RepairReport, VerifyReport } from '../consistency/c
 import type { AnyRecord, RecordOf } from '../../domain/records';
 import type { AccessLevel, Principal, PrincipalInput, SecurityContext } from '../../security/security-context';
 import type { AccessTokenInfo } from '../tokens/token-service';
-import type { StoreHealth } from '../../storage/record-store';
+import type { CloseOptions, StoreHealth } from '../../storage/record-store';
 import type { AuditFilter } from '../../audit/audit-log';
 import type { AuditEntry } from '../../audit/audit-entry';
 import type { AuditVerification } from '../../audit/audit-chain';
@@ -140,15 +140,17 @@ export interface IConfigurationService {
   /** Counts of records in the data folder. */
   summary(): Promise<ConfigurationSummary>;
   /**
-   * Folds the change logs of large collections into their JSON files, so the files alone are current: call it
-   * before the process ends (a clean shutdown). Changes no record; the service stays usable. Says which
-   * collections were written.
+   * Folds the change logs into their JSON files, so the files alone are current (close() does too). Changes no
+   * record; the service stays usable. Says which collections were written.
    */
   compact(): Promise<RecordKind[]>;
   /** Whether reads are served from the last snapshot because the store is away (a database server down, say). */
   health(): StoreHealth;
-  /** Lets go of what the store holds open (a database's connections), so the process can end; the last call. */
-  close(): Promise<void>;
+  /**
+   * The last call, for a clean shutdown: on a data folder the change logs are folded into the JSON files (as
+   * compact() does, unless `compact` is false); on a database the connections are let go, so the process can end.
+   */
+  close(options?: CloseOptions): Promise<void>;
 
   /** Runs a workflow; the run says COMPLETED, COMPENSATED or FAILED. An invalid definition is refused first. */
   runWorkflow(definition: WorkflowDefinition | unknown): Promise<WorkflowRun>;

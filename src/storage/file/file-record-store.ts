@@ -11,7 +11,7 @@ import type { JournalEntry } from '../../domain/workflow/journal-entry';
 import { ChangeFeedInterval, type IChangeFeed } from '../change-feed';
 import { IFileSystem } from '../file-system';
 import { PollingChangeFeed } from '../polling-change-feed';
-import type { Commit, CommitOptions, CommitReceipt, HistoryKeep, IRecordStore, Planned, ReadOptions, StoreReader, StoredCollection } from '../record-store';
+import type { CloseOptions, Commit, CommitOptions, CommitReceipt, HistoryKeep, IRecordStore, Planned, ReadOptions, StoreReader, StoredCollection } from '../record-store';
 import { IAccessControl } from '../../security/access-control';
 import { IFileService, type FileTransaction, type StagedChange } from './file-service';
 import type { LoggedOp } from './folder-log';
@@ -74,9 +74,14 @@ export class FileRecordStore implements IRecordStore {
     return (await this.files.compact?.()) ?? [];
   }
 
-  /** Leaves the changes of the folder log synced in their files, and the log empty (see FolderLog.checkpoint). */
-  async close(): Promise<void> {
-    await this.files.checkpoint?.();
+  /**
+   * Leaves the folder as a clean exit does: the folder log's changes synced in their files, the log empty, and the
+   * change logs folded in, so the JSON files alone hold the records (see IFileService.compact); with `compact`
+   * false, the folder log is still emptied but no change log is folded.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (options.compact === false) await this.files.checkpoint?.();
+    else await this.files.compact?.();
   }
 
   async ensureRoom(changes: number): Promise<void> {

@@ -39,6 +39,11 @@ export class FileWorkflowTransaction {
   private readonly audit: StampedEvent[] = [];
   private readonly history: HistoryKeep[] = [];
   private readonly changed = new Map<RecordKind, Map<string, Changed>>();
+  /**
+   * Each kind's records as the run first read them: its later steps read the same (the run sees one state of the
+   * store, plus its own changes), and the records it changed are checked against the store at the end anyway.
+   */
+  private readonly firstRead = new Map<RecordKind, Promise<readonly Stored[]>>();
   /** Serialises the run's commits and reads: each plans from what the commits before it left. */
   readonly oneAtATime = new Mutex();
   constructor(
@@ -49,13 +54,21 @@ export class FileWorkflowTransaction {
 
   /** The records as the run sees them: the store's, with the run's own changes over them. */
   view(store: StoreReader): StoreReader {
+    const storedOf = (kind: RecordKind): Promise<readonly Stored[]> => {
+      let read = this.firstRead.get(kind);
+      if (!read) {
+        this.firstRead.set(kind, (read = store.records(kind) as Promise<readonly Stored[]>));
+        read.catch(() => this.firstRead.delete(kind));
+      }
+      return read;
+    };
     const records = async <K extends RecordKind>(kind: K): Promise<readonly RecordOf<K>[]> => {
       const mine = this.changed.get(kind);
-      const stored = await store.records(kind);
-      if (!mine) return stored;
+      const stored = await storedOf(kind);
+      if (!mine) return stored as unknown as readonly RecordOf<K>[];
       const seen = new Set<string>();
       const items: Stored[] = [];
-      for (const record of stored as readonly Stored[]) {
+      for (const record of stored) {
         seen.add(record.id);
         const change = mine.get(record.id);
         if (!change) items.push(record);
@@ -69,7 +82,7 @@ export class FileWorkflowTransaction {
       get: async (kind, id) => {
         const change = this.changed.get(kind)?.get(id);
         if (change) return change.record as RecordOf<typeof kind> | null;
-        return store.get(kind, id);
+        return ((await storedOf(kind)).find((record) => record.id === id) ?? null) as RecordOf<typeof kind> | null;
       },
       history: async (kind, id) => [...(await store.history(kind, id)), ...this.history.filter((h) => h.kind === kind && (h.record as Stored).id === id).map((h) => h.record as RecordOf<typeof kind>)],
     };

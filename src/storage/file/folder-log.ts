@@ -96,7 +96,7 @@ export class FolderLog {
    */
   async commit(ops: readonly LoggedOp[]): Promise<void> {
     if (ops.length === 0) return;
-    await this.catchUp();
+    // No catchUp here: the caller did when it took the lock, and nobody else has written to the log since.
     // The new files' bytes first, under temp names: a full disk is met here, before anything is committed.
     const prepared = await prepareOps(this.fs, this.dataDir, ops);
     const seq = this.seq + 1;

@@ -49,8 +49,10 @@ interface CacheEntry {
   snapshot: CollectionSnapshot;
 }
 
-/** Default for StorageOptions.appendAboveBytes. */
-export const DEFAULT_APPEND_ABOVE_BYTES = 256 * 1024;
+/** Default for StorageOptions.appendAboveBytes: every change is an append, however small the file. */
+export const DEFAULT_APPEND_ABOVE_BYTES = 0;
+/** Default for StorageOptions.sealAboveBytes: smaller files decode fast enough in full. */
+export const DEFAULT_SEAL_ABOVE_BYTES = 256 * 1024;
 /** A change log is folded into its file once it holds this many changes, or this many bytes (see writeLocked). */
 const FOLD_AFTER_CHANGES = 64;
 const FOLD_AFTER_BYTES = 1024 * 1024;
@@ -82,9 +84,10 @@ function signatureOf(stat: Stats): string {
 }
 
 /**
- * Stores each kind as one JSON file under `config/`, replaced atomically with a rotating `.bak`. A file larger than
- * `appendAboveBytes` takes its changes as durable appends to its change log instead, and is written whole again
- * (folding the log in) every FOLD_AFTER_CHANGES changes: a change then costs an append, not a rewrite of the file.
+ * Stores each kind as one JSON file under `config/`, replaced atomically with a rotating `.bak`. A file of at least
+ * `appendAboveBytes` (every file, unless said) takes its changes as appends to its change log instead, and is
+ * written whole again (folding the log in) every FOLD_AFTER_CHANGES changes, when idle and at close: a change then
+ * costs a line, not a rewrite of the file.
  */
 @injectable()
 export class JsonFileService implements IFileService {
@@ -110,6 +113,12 @@ export class JsonFileService implements IFileService {
   private readonly folderLog: FolderLog;
   /** Set once initialize() has run: the folder log was written out after whatever came before this process. */
   private started = false;
+  /**
+   * While this service holds the folder's lock: the kinds whose cache was checked against the disk (or set from
+   * what was written) since the lock was taken. No other process writes collections meanwhile, so they are served
+   * without a stat until this process writes (see begin in locked).
+   */
+  private checkedUnderLock: Set<RecordKind> | null = null;
 
   constructor(
     @inject(StorageOptions) options: StorageOptions,
@@ -129,7 +138,7 @@ export class JsonFileService implements IFileService {
       (error) => this.logger.error({ err: error }, 'the data folder lock was compromised'),
     );
     this.appendAboveBytes = options.appendAboveBytes ?? DEFAULT_APPEND_ABOVE_BYTES;
-    this.seals = new SealedFiles(this.fs, this.dataDir, this.appendAboveBytes, this.logger);
+    this.seals = new SealedFiles(this.fs, this.dataDir, options.sealAboveBytes ?? DEFAULT_SEAL_ABOVE_BYTES, this.logger);
     const compactAfterIdleMs = options.compactAfterIdleMs ?? DEFAULT_COMPACT_AFTER_IDLE_MS;
     this.idleCompaction = new IdleTask(compactAfterIdleMs, () => this.compactInBackground());
     this.foldsInBackground = Number.isFinite(compactAfterIdleMs);
@@ -183,16 +192,21 @@ export class JsonFileService implements IFileService {
       throwIfAborted(signal, 'lock');
       // What a killed writer logged and did not finish is finished before anything is read under the lock.
       await guardIo('read', this.folderLog.path, () => this.folderLog.catchUp());
+      this.checkedUnderLock = new Set();
       // A fault of the environment met before this transaction's first write changed nothing: the error says so.
       let writing = false;
       const begin = () => {
         throwIfAborted(signal, 'write');
         writing = true;
+        // A write that fails half-way may leave a file other than the cache says: look again after it.
+        this.checkedUnderLock?.clear();
       };
       try {
         return await this.transactionWork(work, begin);
       } catch (error) {
         throw writing ? error : changedNothing(error);
+      } finally {
+        this.checkedUnderLock = null;
       }
     });
   }
@@ -370,8 +384,12 @@ export class JsonFileService implements IFileService {
   async ensureRoom(changes: number): Promise<void> {
     // A change writes at most a collection file (its change log instead once the file is large) plus lines of
     // journal, audit and history; its undo the same again. Measured against the largest file there is now.
+    // The sizes as last read or written serve: this is an estimate, made before the lock is taken.
     let largest = 0;
-    for (const kind of RECORD_KINDS) largest = Math.max(largest, (await this.fs.statIfExists(this.pathOf(kind)))?.size ?? 0);
+    for (const kind of RECORD_KINDS) {
+      if (largest >= this.appendAboveBytes) break;
+      largest = Math.max(largest, this.cache.get(kind)?.bytes ?? (await this.fs.statIfExists(this.pathOf(kind)))?.size ?? 0);
+    }
     const need = 2 * changes * (Math.min(largest, this.appendAboveBytes) + LINES_PER_CHANGE_BYTES) + SPARE_BYTES;
     let free: number;
     try {
@@ -433,6 +451,7 @@ export class JsonFileService implements IFileService {
 
   private remember(kind: RecordKind, entry: CacheEntry): CollectionSnapshot {
     this.cache.set(kind, entry);
+    this.checkedUnderLock?.add(kind);
     return entry.snapshot;
   }
 
@@ -448,7 +467,11 @@ export class JsonFileService implements IFileService {
   private async current(kind: RecordKind): Promise<{ snapshot: CollectionSnapshot } | Repair> {
     const log = this.logOf(kind);
     const cached = this.cache.get(kind);
-    if (cached && sameLog(cached.log, await log.identity()) && (await this.unchangedSince(kind, cached))) return { snapshot: cached.snapshot };
+    if (cached && this.checkedUnderLock?.has(kind)) return { snapshot: cached.snapshot };
+    if (cached && sameLog(cached.log, await log.identity()) && (await this.unchangedSince(kind, cached))) {
+      this.checkedUnderLock?.add(kind);
+      return { snapshot: cached.snapshot };
+    }
     const read = await log.read();
     const file = await this.readUnlessCached(kind);
     if (file && 'cached' in file && cached && read) {
@@ -493,6 +516,7 @@ export class JsonFileService implements IFileService {
     const current = await this.current(kind);
     if ('snapshot' in current) return current.snapshot as CollectionSnapshot<RecordOf<K>>;
     const decoded = current.file?.decoded;
+    this.checkedUnderLock?.clear();
     await this.checkpointBeforeDirectWrite();
     switch (current.status) {
       case 'hand-edited': {

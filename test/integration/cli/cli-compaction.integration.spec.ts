@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Personality } from '../../../src/domain/personality/personality';
 import { IFileService } from '../../../src/storage/file/file-service';
-import { DEFAULT_APPEND_ABOVE_BYTES } from '../../../src/storage/file/json-file-service';
 import { checksumOf } from '../../../src/domain/canonical-json';
 import { validRecords } from '../../support/records';
 import { runCliInProcess } from '../../support/run-cli-in-process';
@@ -22,14 +21,13 @@ describe('Feature: a command leaves the JSON files current, with no change log b
   const readFileJson = async () => JSON.parse(await readFile(file, 'utf8')) as PersonalityFile;
 
   beforeEach(async function () {
-    // A collection over the size above which changes are appended to its change log.
+    // A collection of 400 records, whose changes are appended to its change log.
     env = await createTestContainer({ compactAfterIdleMs: Infinity });
     file = join(env.dataDir, 'config', 'personalities.json');
     const now = new Date().toISOString();
     const many = Array.from({ length: 400 }, (_, i) => ({ ...ada, id: `bulk-${i}`, name: `Bulk ${i}`, isTemplate: false, version: 1, createdAt: now, updatedAt: now }));
     const files = env.container.get<IFileService>(IFileService);
     await files.transaction(async (tx) => tx.write('personality', [...(await tx.read('personality')).items, ...many] as never[]), { context: env.configuration.issueContext() });
-    expect((await stat(file)).size, 'the collection is large').to.be.above(DEFAULT_APPEND_ABOVE_BYTES);
   });
 
   afterEach(() => env.dispose());
@@ -56,5 +54,23 @@ describe('Feature: a command leaves the JSON files current, with no change log b
 
     expect(run.code, run.stderr).to.equal(0);
     expect(await readFile(join(env.dataDir, 'config', 'personalities.changes.jsonl'), 'utf8')).to.equal(before);
+  });
+
+  it("the library's close() leaves the JSON files alone holding the records; close({ compact: false }) leaves the folder as it is", async function () {
+    await env.configuration.updatePersonality('bulk-1', { humor: 64 });
+    await env.configuration.createPersonality({ ...ada, id: 'closing' });
+    const logBefore = await readFile(join(env.dataDir, 'config', 'personalities.changes.jsonl'), 'utf8');
+    const fileBefore = await readFile(file, 'utf8');
+
+    await env.configuration.close({ compact: false });
+    expect(await readFile(join(env.dataDir, 'config', 'personalities.changes.jsonl'), 'utf8'), 'the log as it was').to.equal(logBefore);
+    expect(await readFile(file, 'utf8'), 'the file as it was').to.equal(fileBefore);
+
+    await env.configuration.close();
+    expect(await logNames(), 'no log is left behind').to.deep.equal([]);
+    const written = await readFileJson();
+    expect(written.checksum).to.equal(checksumOf(written.personalities));
+    expect(written.personalities.find((p) => p.id === 'bulk-1')?.humor).to.equal(64);
+    expect(written.personalities.some((p) => p.id === 'closing')).to.equal(true);
   });
 });

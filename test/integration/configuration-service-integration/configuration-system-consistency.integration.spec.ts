@@ -397,6 +397,8 @@ describe('Feature: configuration system consistency — no half-made change surv
       it('verify names drift made by hand (a dangling reference, a stale resolution, a RUNNING journal) and repair fixes it', async function () {
         await base.configuration.createAgent({ ...validRecords().agent, id: 'second', name: 'Second' });
         const killed = await runAndKill('new-team-member', 'after:newRole', { journaled: true });
+        // Edited as a clean exit leaves the files: the change logs folded in.
+        await base.configuration.compact();
         const edit = async (file: string, change: (doc: Record<string, Record<string, unknown>[]>) => void) => {
           const path = join(base.dataDir, 'config', file);
           const doc = JSON.parse(await readFile(path, 'utf8'));

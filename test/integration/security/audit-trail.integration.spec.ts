@@ -12,7 +12,7 @@ import { validRecords } from '../../support/records';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { misbehave } from '../../support/service-fakes';
-import { recordingFileSystem } from '../../support/file-system-calls';
+import { collectionChanges, recordingFileSystem } from '../../support/file-system-calls';
 import { auditEntriesOf, auditLinesOf } from '../../support/store-state';
 import { createTestContainer, describeFileStoreOnly, makeTempDir, type TestContainer } from '../../support/test-container';
 
@@ -280,10 +280,9 @@ describe('Feature: the audit trail — one hash-chained line per change, denial 
       const auditWrites = recording.calls.flatMap((c, at) => (c.file === 'audit.jsonl' && c.call === 'write' ? [{ ...c, at }] : []));
       expect(auditWrites.map((c) => c.lines), 'entries per audit write').to.deep.equal([12]);
       expect(auditWrites[0]?.at, 'the audit log is written after the fdatasync').to.be.greaterThan(durable);
-      for (const collection of ['personalities.json', 'roles.json', 'agents.json']) {
-        const replaced = recording.calls.findIndex((c) => c.call === 'rename' && c.file === collection);
-        expect(replaced, `${collection} is replaced after the fdatasync`).to.be.greaterThan(durable);
-      }
+      const changes = collectionChanges(recording.calls);
+      expect(new Set(changes.map((c) => c.collection)), 'each record reaches its collection').to.deep.equal(new Set(['personalities.json', 'roles.json', 'agents.json']));
+      for (const { collection, at } of changes) expect(at, `${collection} is changed after the fdatasync`).to.be.greaterThan(durable);
       expect(await recorded.configuration.verifyAudit()).to.deep.equal({ ok: true, entries: before + added.length });
       ran.other++;
     });

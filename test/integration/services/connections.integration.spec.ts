@@ -175,7 +175,8 @@ describe('Feature: connections, the fourth kind of record, added through the reg
       const parts = await agentParts(env);
       await env.configuration.records('connection').create(cloud);
       const agent = await env.configuration.createAgent(agentOn(parts, 'cloud') as never);
-      // The connection removed behind agentcfg's back (a hand edit of its file).
+      // The connection removed behind agentcfg's back: a hand edit of its file, as a clean exit left it.
+      await env.configuration.compact();
       const file = join(env.dataDir, 'config', 'connections.json');
       const stored = JSON.parse(await readFile(file, 'utf8')) as { connections: Connection[] };
       await writeFile(file, JSON.stringify({ ...stored, connections: stored.connections.filter((c) => c.id !== 'cloud') }));

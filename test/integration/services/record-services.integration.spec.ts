@@ -210,7 +210,12 @@ describe('Feature: personality, role and agent services keep records valid, vers
     it('wraps raw file-system errors with the operation, the file and the cause; busy errors are UNAVAILABLE, I/O errors STORAGE_UNAVAILABLE', async function () {
       const before = await hashConfigFiles(env.dataDir);
       const busy = Object.assign(new Error('resource busy'), { code: 'EBUSY' });
-      sinon.stub(fsp, 'rename').rejects(busy);
+      // Busy where the change reaches its collection (the append to its change log), after its commit point.
+      const open = fsp.open.bind(fsp);
+      sinon.stub(fsp, 'open').callsFake(async (path, flags, mode) => {
+        if (String(path).endsWith('.changes.jsonl') && flags === 'a') throw busy;
+        return open(path, flags, mode);
+      });
       const error = await rejection(env.configuration.createPersonality(valid.personality));
       expect(error.code).to.equal('UNAVAILABLE');
       expect(error.context).to.include({ service: 'file', operation: 'write' });

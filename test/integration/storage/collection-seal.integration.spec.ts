@@ -17,7 +17,7 @@ interface PersonalityFile {
 
 const spec = COLLECTION_SPECS.personality;
 /** Every collection counts as large: its changes go to a log, and a file written whole is sealed. */
-const LARGE = { appendAboveBytes: 0, compactAfterIdleMs: Infinity };
+const LARGE = { appendAboveBytes: 0, sealAboveBytes: 0, compactAfterIdleMs: Infinity };
 
 describe('Feature: a large collection file agentcfg wrote is sealed, and opened without checking every record again', function () {
   let env: TestContainer;
@@ -123,9 +123,10 @@ describe('Feature: a large collection file agentcfg wrote is sealed, and opened 
     expect(await (await freshProcess()).configuration.getPersonality('bad-humor'), 'checked: corrupt, the backup is back').to.equal(null);
   });
 
-  it('a collection under appendAboveBytes is not sealed', async function () {
+  it('a collection under sealAboveBytes (256 KiB unless said) is not sealed', async function () {
     const small = await createTestContainer({ compactAfterIdleMs: Infinity });
     await small.configuration.createPersonality(ada);
+    await small.configuration.compact(); // written whole
     expect((await readdir(join(small.dataDir, 'config'))).filter((n) => n.endsWith('.seal'))).to.deep.equal([]);
     await small.dispose();
   });

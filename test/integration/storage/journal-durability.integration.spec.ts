@@ -4,20 +4,15 @@ import { join } from 'node:path';
 import { IFileSystem } from '../../../src/storage/file-system';
 import { parseJournal } from '../../../src/domain/workflow/journal-entry';
 import { FAST_RESILIENCE, SERVICE_TOKENS } from '../../support/coordination';
-import { recordingFileSystem, type FileSystemCall } from '../../support/file-system-calls';
+import { collectionChanges, recordingFileSystem, type FileSystemCall } from '../../support/file-system-calls';
 import { agentWithDependencies } from '../../support/records';
 import { misbehave } from '../../support/service-fakes';
 import { createTestContainer, type TestContainer } from '../../support/test-container';
 
 const JOURNAL = /^[0-9a-f-]{36}\.jsonl$/;
-const COLLECTIONS = new Set(['personalities.json', 'roles.json', 'agents.json']);
 
 function journalCalls(calls: readonly FileSystemCall[]): FileSystemCall[] {
   return calls.filter((c) => JOURNAL.test(c.file));
-}
-
-function collectionReplaces(calls: readonly FileSystemCall[]): number[] {
-  return calls.flatMap((c, index) => (c.call === 'rename' && COLLECTIONS.has(c.file) ? [index] : []));
 }
 
 /** Where the fdatasyncs of `calls` are: a workflow run as one transaction makes one, of the folder log. */
@@ -45,9 +40,9 @@ describe('Feature: a workflow journal is stored with the changes it records, mad
     const syncs = syncsOf(calls);
     expect(syncs.map((s) => s.file), 'one fdatasync, of the folder log').to.deep.equal(['commits.log']);
     const durable = syncs[0]?.at as number;
-    const replaces = collectionReplaces(calls);
-    expect(replaces, 'one replace per record').to.have.length(3);
-    for (const index of replaces) expect(index, `${calls[index]?.file} is replaced after the fdatasync`).to.be.greaterThan(durable);
+    const changes = collectionChanges(calls);
+    expect(new Set(changes.map((c) => c.collection)), 'each record reaches its collection').to.deep.equal(new Set(['personalities.json', 'roles.json', 'agents.json']));
+    for (const { collection, at } of changes) expect(at, `${collection} is changed after the fdatasync`).to.be.greaterThan(durable);
     const journal = journalCalls(calls);
     expect(journal.length, 'the journal is written').to.be.greaterThan(0);
     expect(calls.findIndex((c) => JOURNAL.test(c.file)), 'the journal is written after the fdatasync').to.be.greaterThan(durable);
@@ -73,7 +68,7 @@ describe('Feature: a workflow journal is stored with the changes it records, mad
     // Made and undone inside the run's transaction: the collections are not touched; the journal and audit entries
     // that say so are stored by one fdatasync.
     const calls = recording.calls;
-    expect(collectionReplaces(calls), 'no collection replaced').to.deep.equal([]);
+    expect(collectionChanges(calls), 'no collection changed').to.deep.equal([]);
     expect(syncsOf(calls).map((s) => s.file), "the run's one fdatasync, then the failed call's own audit entry").to.deep.equal(['commits.log', 'audit.jsonl']);
     const [id] = (await readdir(join(env.dataDir, 'workflows'))).filter((n) => JOURNAL.test(n));
     const stored = parseJournal(await readFile(join(env.dataDir, 'workflows', id as string), 'utf8')).entries;

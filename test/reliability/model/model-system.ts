@@ -27,7 +27,8 @@ export interface ModelSystem {
 
 /** A container on `dataDir` over `storage`'s file system, with quick resilience policies and a fault switch, started. */
 async function start(dataDir: string, storage: FaultyFileSystem): Promise<{ configuration: IConfigurationService; faults: FaultSwitch }> {
-  const container = createContainer({ dataDir, resilience: FAST_RESILIENCE, fileSystem: storage.fs });
+  // No folding in the background: a container left behind by a restart must not write into the folder later.
+  const container = createContainer({ dataDir, resilience: FAST_RESILIENCE, fileSystem: storage.fs, compactAfterIdleMs: Infinity });
   const faults = new FaultSwitch(container);
   const configuration = container.get<IConfigurationService>(IConfigurationService);
   await configuration.initialize();

@@ -1,5 +1,6 @@
 // A separate OS process that starts an update and stops dead between writing the temp file and renaming it
-// over personalities.json, announcing "PAUSED <tempPath>" so the parent can SIGKILL it right there.
+// over personalities.json, announcing "PAUSED <tempPath>" so the parent can SIGKILL it right there. Its
+// collections are written whole on every change (no change logs), so the update is such a replace.
 // Usage: paused-writer <dataDir> <personalityId>
 import 'reflect-metadata';
 import { promises as fsp } from 'node:fs';
@@ -9,7 +10,7 @@ import { createConfigurationService } from '../../../src/create-configuration-se
 
 async function main(): Promise<void> {
   const [dataDir, id] = process.argv.slice(2) as [string, string];
-  const configuration = await createConfigurationService({ dataDir });
+  const configuration = await createConfigurationService({ dataDir, appendAboveBytes: Infinity });
   const rename = fsp.rename.bind(fsp);
   sinon.stub(fsp, 'rename').callsFake(async (from, to) => {
     if (basename(String(to)) === 'personalities.json') {

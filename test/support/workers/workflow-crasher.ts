@@ -2,7 +2,8 @@
 // "PAUSED" so the parent can SIGKILL it right there. Usage: workflow-crasher <dataDir|postgres://…> <workflow.json> <point>
 //   before:<stepId>   after the step's intent is journaled, before its service call
 //   after:<stepId>    after the step's service call wrote, before the step's result is journaled
-//   mid-write:<n>     in the n-th collection-file write (config/*.json), between the temp file and the rename
+//   mid-write:<n>     in the n-th change of a collection: before the rename over config/*.json (written whole)
+//                     or the append to its change log (config/*.changes.jsonl)
 // A fourth argument `journaled` adds a custom step after the others, so the workflow is journaled step by step
 // instead of stored as one transaction (a killed one then leaves its journal for recovery).
 import 'reflect-metadata';
@@ -29,11 +30,18 @@ async function main(): Promise<void> {
   const container = createContainer(/^postgres(ql)?:\/\//.test(dataDir) ? { store: { url: dataDir } } : { dataDir });
 
   if (where === 'mid-write') {
+    // A collection changes by a rename over its file (written whole) or by a line appended to its change log.
     let writes = 0;
+    const inConfig = (path: unknown) => basename(dirname(String(path))) === 'config';
     const rename = fsp.rename.bind(fsp);
     sinon.stub(fsp, 'rename').callsFake(async (from, to) => {
-      if (basename(dirname(String(to))) === 'config' && basename(String(to)).endsWith('.json') && ++writes === Number(target)) return pause();
+      if (inConfig(to) && basename(String(to)).endsWith('.json') && ++writes === Number(target)) return pause();
       return rename(from, to);
+    });
+    const open = fsp.open.bind(fsp);
+    sinon.stub(fsp, 'open').callsFake(async (path, flags, mode) => {
+      if (inConfig(path) && String(path).endsWith('.changes.jsonl') && flags === 'a' && ++writes === Number(target)) return pause();
+      return open(path, flags, mode);
     });
   } else {
     // Count calls per service method, so the n-th step on a service pauses on its own call.
