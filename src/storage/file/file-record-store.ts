@@ -13,9 +13,10 @@ import { IFileSystem } from '../file-system';
 import { PollingChangeFeed } from '../polling-change-feed';
 import type { CloseOptions, Commit, CommitOptions, CommitReceipt, HistoryKeep, IRecordStore, Planned, ReadOptions, StoreReader, StoredCollection } from '../record-store';
 import { IAccessControl } from '../../security/access-control';
-import { IFileService, type FileTransaction, type StagedChange } from './file-service';
+import { IFileService, type FileTransaction, type RecordChange, type StagedChange } from './file-service';
 import type { LoggedOp } from './folder-log';
 import { expectVersion, FileWorkflowTransaction, openFileWorkflows } from './file-workflow-transaction';
+import { ChangesByKind } from './record-changes';
 import { FileWorkflowJournals } from './file-workflow-journals';
 
 type Stored = { id: string; version: number };
@@ -161,28 +162,16 @@ export class FileRecordStore implements IRecordStore {
    * workflow not run as one transaction: its intents were made durable before).
    */
   private async apply(tx: FileTransaction, view: StoreReader, commit: Commit, options: CommitOptions): Promise<CommitReceipt> {
-    const next = new Map<RecordKind, Stored[]>();
-    const collection = async (kind: RecordKind): Promise<Stored[]> => {
-      let items = next.get(kind);
-      if (!items) {
-        items = [...((await view.records(kind)) as readonly Stored[])];
-        next.set(kind, items);
-      }
-      return items;
-    };
+    const changes = new ChangesByKind();
     for (const { kind, record, expectedVersion } of commit.puts ?? []) {
-      const items = await collection(kind);
-      const at = items.findIndex((r) => r.id === record.id);
-      expectVersion(kind, record.id, at === -1 ? null : items[at]!, expectedVersion);
-      if (at === -1) items.push(record);
-      else items[at] = record;
+      expectVersion(kind, record.id, await changes.current(view, kind, record.id), expectedVersion);
+      changes.put(kind, record);
     }
     for (const { kind, id, expectedVersion } of commit.removals ?? []) {
-      const items = await collection(kind);
-      const at = items.findIndex((r) => r.id === id);
-      expectVersion(kind, id, at === -1 ? null : items[at]!, expectedVersion);
-      items.splice(at, 1);
+      expectVersion(kind, id, await changes.current(view, kind, id), expectedVersion);
+      changes.remove(kind, id);
     }
+    const next = changes.net();
     if (options.signal?.aborted) throw cancelled();
     const now = new Date().toISOString();
     const audit = await this.store(tx, next, commit.history ?? [], (commit.audit ?? []).map((event) => ({ at: now, event: shortened(event) })), []);
@@ -194,13 +183,13 @@ export class FileRecordStore implements IRecordStore {
    * Stores record changes, the versions they replace, their audit entries and `more` (a journal) as one commit of the
    * folder log: one fdatasync makes all of it durable, or none of it. Returns the audit entries as written.
    */
-  private async store(tx: FileTransaction, collections: ReadonlyMap<RecordKind, Stored[]>, history: readonly HistoryKeep[], audit: readonly StampedEvent[], more: LoggedOp[]): Promise<AuditEntry[]> {
+  private async store(tx: FileTransaction, collections: ReadonlyMap<RecordKind, RecordChange<Stored>>, history: readonly HistoryKeep[], audit: readonly StampedEvent[], more: LoggedOp[]): Promise<AuditEntry[]> {
     const staged: StagedChange[] = [];
     const kept = new Map<RecordKind, RecordOf<RecordKind>[]>();
     for (const { kind, record } of history) kept.set(kind, [...(kept.get(kind) ?? []), record]);
     for (const [kind, records] of kept) staged.push(await tx.stageHistory(kind, records));
     const writes: StagedChange[] = [];
-    for (const [kind, items] of collections) writes.push(await tx.stageWrite(kind, items as RecordOf<typeof kind>[]));
+    for (const [kind, change] of collections) writes.push(await tx.stageChange(kind, change as RecordChange<RecordOf<typeof kind>>));
     return this.audit.stage(audit, (path) => tx.relative(path), async (auditOps) => {
       await tx.commitLogged([...staged.flatMap((s) => s.ops), ...auditOps, ...writes.flatMap((s) => s.ops), ...more]);
       for (const change of [...staged, ...writes]) await change.settle();

@@ -14,8 +14,11 @@ export interface FileTransaction {
   history<K extends RecordKind>(kind: K, id: string): Promise<RecordOf<K>[]>;
   /** Durably keeps a version that is about to be replaced. */
   appendHistory<K extends RecordKind>(kind: K, record: RecordOf<K>): Promise<void>;
-  /** Stages a write of the collection (as write does) for commitLogged, writing nothing yet. */
-  stageWrite<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<StagedChange>;
+  /**
+   * Stages a change of the collection for commitLogged, writing nothing yet: the records put (each in place of the
+   * record with its id, or after the others) and the ids deleted.
+   */
+  stageChange<K extends RecordKind>(kind: K, change: RecordChange<RecordOf<K>>): Promise<StagedChange>;
   /** Stages versions about to be replaced (as appendHistory does) for commitLogged, writing nothing yet. */
   stageHistory<K extends RecordKind>(kind: K, records: readonly RecordOf<K>[]): Promise<StagedChange>;
   /**
@@ -25,6 +28,12 @@ export interface FileTransaction {
   commitLogged(ops: readonly LoggedOp[]): Promise<void>;
   /** A path inside the data folder as ops name it. */
   relative(path: string): string;
+}
+
+/** Records put (in place of the same id, or at the end) and ids deleted: one commit's change of one collection. */
+export interface RecordChange<T = { id: string }> {
+  put: readonly T[];
+  delete: readonly string[];
 }
 
 /** Changes to files staged for the folder log, and what to remember once they are made. */

@@ -8,20 +8,17 @@ import type { RecordOf } from '../../domain/records';
 import { deepFreeze } from '../../domain/deep-freeze';
 import type { JournalEntry, JournalEvent } from '../../domain/workflow/journal-entry';
 import type { Commit, HistoryKeep, StoreReader } from '../record-store';
+import type { RecordChange } from './file-service';
+import { netChange, type ChangedRecord } from './record-changes';
 import type { SecurityContext } from '../../security/security-context';
 
 type Stored = { id: string; version: number };
 
-/** A record the run changed: the version it had in the store when the run first changed it (null: none), and now. */
-interface Changed {
-  base: number | null;
-  record: Stored | null;
-}
 
 /** What a finished run stores, all in one commit of the data folder. */
 export interface RunChanges {
-  /** The records each kind holds after the run, for the kinds it changed. */
-  collections: Map<RecordKind, Stored[]>;
+  /** Each changed kind's change: the records the run put, the ids it deleted. */
+  collections: Map<RecordKind, RecordChange<Stored>>;
   history: readonly HistoryKeep[];
   audit: readonly StampedEvent[];
   journal: readonly JournalEntry[];
@@ -38,7 +35,7 @@ export class FileWorkflowTransaction {
   readonly entries: JournalEntry[] = [];
   private readonly audit: StampedEvent[] = [];
   private readonly history: HistoryKeep[] = [];
-  private readonly changed = new Map<RecordKind, Map<string, Changed>>();
+  private readonly changed = new Map<RecordKind, Map<string, ChangedRecord>>();
   /**
    * Each kind's records as the run first read them: its later steps read the same (the run sees one state of the
    * store, plus its own changes), and the records it changed are checked against the store at the end anyway.
@@ -138,25 +135,19 @@ export class FileWorkflowTransaction {
    * process changed since the run first changed it loses the run (see isLostTransaction).
    */
   async changes(store: StoreReader): Promise<RunChanges> {
-    const collections = new Map<RecordKind, Stored[]>();
+    const collections = new Map<RecordKind, RecordChange<Stored>>();
     for (const [kind, mine] of this.changed) {
       // A record the run made and undid again was never stored: nothing of it is written.
-      const net = [...mine.values()].filter(({ base, record }) => base !== null || record !== null);
-      if (net.length === 0) continue;
+      const change = netChange(mine);
+      if (change.put.length + change.delete.length === 0) continue;
       const stored = (await store.records(kind)) as readonly Stored[];
-      const byId = new Map(stored.map((record) => [record.id, record]));
+      // A scan finds the few records a run usually changes; an index serves a run that changes many.
+      const index = mine.size <= 8 ? null : new Map(stored.map((record) => [record.id, record]));
       for (const [id, { base }] of mine) {
-        const now = byId.get(id)?.version ?? null;
+        const now = (index ? index.get(id) : stored.find((record) => record.id === id))?.version ?? null;
         if (now !== base) throw this.lost(`${kind} '${id}' was changed by another process while the workflow ran (version ${now ?? 'none'}, not ${base ?? 'none'})`);
       }
-      const items: Stored[] = [];
-      for (const record of stored) {
-        const change = mine.get(record.id);
-        if (!change) items.push(record);
-        else if (change.record) items.push(change.record);
-      }
-      for (const [id, change] of mine) if (!byId.has(id) && change.record) items.push(change.record);
-      collections.set(kind, items);
+      collections.set(kind, change);
     }
     return { collections, history: this.history, audit: this.audit, journal: this.entries };
   }

@@ -21,7 +21,7 @@ import { HistoryFile } from '../history-file';
 import { IdleTask } from '../idle-task';
 import { MAX_FILE_BYTES, readStoredFile, readStoredFileUnless } from '../stored-file';
 import { DEFAULT_WRITE_LOCK_OPTIONS, WriteLock } from '../write-lock';
-import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, type StagedChange, StorageOptions, type TransactionOptions } from './file-service';
+import { type FileInspection, type FileTransaction, HISTORY_LIMIT, type IFileService, type RecordChange, type StagedChange, StorageOptions, type TransactionOptions } from './file-service';
 import { IAccessControl } from '../../security/access-control';
 import { deepFreeze } from '../../domain/deep-freeze';
 
@@ -230,7 +230,7 @@ export class JsonFileService implements IFileService {
           return this.writeLocked(kind, items);
         });
       },
-      stageWrite: (kind, items) => guardIo('write', this.pathOf(kind), () => this.stageWriteLocked(kind, items)),
+      stageChange: (kind, change) => guardIo('write', this.pathOf(kind), () => this.stageChangeLocked(kind, change)),
       stageHistory: (kind, records) => guardIo('write', this.historyOf(kind).path, () => this.historyOf(kind).file.stage(records, (path) => this.folderLog.relative(path))),
       commitLogged: (ops) => {
         begin();
@@ -249,30 +249,30 @@ export class JsonFileService implements IFileService {
   }
 
   /**
-   * Stages a transaction's write of a collection as ops for the folder log (see writeLocked for which: an append
-   * to the change log of a large file, else the whole file), and what to remember once they are made.
+   * Stages a transaction's change of a collection as ops for the folder log (see writeLocked for which: a line
+   * appended to its change log, else the whole file), and what to remember once they are made. The change is the
+   * line itself: nothing is compared record by record, however large the collection.
    */
-  private async stageWriteLocked<K extends RecordKind>(kind: K, items: readonly RecordOf<K>[]): Promise<StagedChange> {
+  private async stageChangeLocked<K extends RecordKind>(kind: K, change: RecordChange<RecordOf<K>>): Promise<StagedChange> {
     const before = await this.readLocked(kind);
-    const snapshot: CollectionSnapshot = { revision: before.revision + 1, items: [...items] };
+    const line: ChangeLine = { revision: before.revision + 1, put: change.put.map(deepFreeze), delete: [...change.delete] };
+    const snapshot = applyChanges(before, [line]) as CollectionSnapshot;
     const cached = this.cache.get(kind);
     const log = cached?.log ?? null;
     const due = log !== null && (log.lines >= FOLD_AFTER_CHANGES || log.size >= FOLD_AFTER_BYTES);
     const slack = this.foldsInBackground ? BACKGROUND_FOLD_SLACK : 1;
     const overdue = log !== null && (log.lines >= FOLD_AFTER_CHANGES * slack || log.size >= FOLD_AFTER_BYTES * slack);
     const appending = cached !== undefined && cached.bytes >= this.appendAboveBytes && !overdue;
-    const line = appending ? changeBetween(before, snapshot) : null;
     const logFile = this.logOf(kind);
-    if (cached && line && line.put.length + line.delete.length <= FOLD_AFTER_CHANGES) {
-      const frozen = { ...line, put: line.put.map(deepFreeze) };
+    if (cached && appending && line.put.length + line.delete.length <= FOLD_AFTER_CHANGES) {
       const at = log?.goodBytes ?? 0;
-      const ops: LoggedOp[] = [{ append: this.folderLog.relative(logFile.path), at, text: encodeChangeLine(frozen) }];
+      const ops: LoggedOp[] = [{ append: this.folderLog.relative(logFile.path), at, text: encodeChangeLine(line) }];
       return {
         ops,
         settle: async () => {
           const stat = await this.fs.stat(logFile.path);
           const state = { ino: stat.ino, size: stat.size, goodBytes: stat.size, lines: (log?.lines ?? 0) + 1 };
-          this.remember(kind, { ...cached, log: state, snapshot: applyChanges(cached.snapshot, [frozen]) as CollectionSnapshot });
+          this.remember(kind, { ...cached, log: state, snapshot });
           this.idleCompaction.restart();
           if (due) this.compactInBackground();
         },
