@@ -7,14 +7,8 @@ if [[ -x /usr/bin/chromium ]]; then
   exit 0
 fi
 
-if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-chromium: installing Debian's chromium package" >&2
-  apt_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
-  # A fresh machine usually has no (or stale) package lists: refresh them only when the install needs it.
-  if ! apt_install; then
-    apt-get update
-    apt_install
-  fi
+source "$(dirname "$0")/apt-install.sh"
+if apt_install_if_root ensure-chromium chromium; then
   if [[ -x /usr/bin/chromium ]]; then
     exit 0
   fi
